@@ -1,0 +1,30 @@
+/// The role of a known-hash set.
+public enum HashSetRole: String, Sendable, CaseIterable, Codable {
+    /// Material known to be benign (NSRL, vendor sets): counted, never reported as a hit.
+    case knownGood = "known-good"
+    /// Material known to be illegal or of interest: any match is a hit.
+    case knownBad = "known-bad"
+}
+
+/// One item matched one entry of a known-hash set.
+public struct Match: Hashable, Sendable {
+    /// The set's name.
+    public var set: String
+    /// The set's role.
+    public var role: HashSetRole
+    /// The algorithm whose value matched (`md5`, `sha1`, `sha256`, `pdq`).
+    public var algorithm: String
+    /// The set's category for the entry, when the set has one.
+    public var category: String?
+    /// The Hamming distance, for perceptual hashes only.
+    public var distance: Int?
+
+    /// A match from its parts.
+    public init(set: String, role: HashSetRole, algorithm: String, category: String? = nil, distance: Int? = nil) {
+        self.set = set
+        self.role = role
+        self.algorithm = algorithm
+        self.category = category
+        self.distance = distance
+    }
+}

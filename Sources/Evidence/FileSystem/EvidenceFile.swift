@@ -1,0 +1,79 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BlindfoldCore
+
+/// A regular evidence file opened read-only: the thin wrapper around its descriptor.
+///
+/// Opening checks that the object is still the regular file the walker saw (same device and
+/// inode); anything else means it was replaced or removed in between, and is reported as
+/// vanished rather than read.
+public struct EvidenceFile: ~Copyable {
+    private let descriptor: Int32
+    /// `fstat` taken right after opening.
+    public let stat: FileStat
+
+    /// Opens `path`, expecting the object `expected` describes.
+    public init(path: PathBytes, expected: FileStat?) throws(ItemReadError) {
+        let fd: Int32
+        switch ReadOnlyOpen.open(path) {
+        case .success(let opened): fd = opened
+        case .failure(let failure):
+            if failure.code == ELOOP {
+                throw ItemReadError(status: .vanished, reason: "replaced by a symbolic link after it was listed")
+            }
+            throw ItemReadError(status: failure.itemStatus, reason: "could not be opened (\(failure))")
+        }
+        var raw = Glibc.stat()
+        guard fstat(fd, &raw) == 0 else {
+            let failure = SystemFailure(operation: "fstat", errno: errno)
+            close(fd)
+            throw ItemReadError(status: .unreadable, reason: "could not be examined after opening (\(failure))")
+        }
+        let opened = FileStat(raw)
+        if opened.kind != .file {
+            close(fd)
+            throw ItemReadError(status: .vanished, reason: "replaced by a \(opened.kind.rawValue) after it was listed")
+        }
+        if let expected, expected.device != opened.device || expected.inode != opened.inode {
+            close(fd)
+            throw ItemReadError(status: .vanished, reason: "replaced by another file after it was listed")
+        }
+        #if canImport(Glibc)
+        _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
+        #endif
+        self.descriptor = fd
+        self.stat = opened
+    }
+
+    deinit { close(descriptor) }
+
+    /// Reads up to `buffer.count` bytes; 0 at the end of the file.
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            let failure = SystemFailure(operation: "read", errno: errno)
+            throw ItemReadError(status: .unreadable, reason: "read failed (\(failure))")
+        }
+    }
+}
+
+/// Why an item could not be read: the status for its record and a sentence without content.
+public struct ItemReadError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The status to record.
+    public var status: ItemStatus
+    /// The reason to record.
+    public var reason: String
+
+    /// An error from its parts.
+    public init(status: ItemStatus, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    public var description: String { "\(status.rawValue): \(reason)" }
+}

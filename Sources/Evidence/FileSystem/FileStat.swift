@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BlindfoldCore
+
+/// The parts of `lstat`/`fstat` the scanner uses.
+public struct FileStat: Sendable, Hashable {
+    /// What kind of object it is.
+    public var kind: ItemKind
+    /// Size in bytes (the apparent size; a sparse file's holes count).
+    public var size: Int64
+    /// Last modification.
+    public var mtime: Timestamp
+    /// The device the object lives on.
+    public var device: UInt64
+    /// Its inode number on that device.
+    public var inode: UInt64
+
+    /// Converts a C `stat`.
+    public init(_ raw: stat) {
+        switch raw.st_mode & S_IFMT {
+        case S_IFREG: kind = .file
+        case S_IFDIR: kind = .directory
+        case S_IFLNK: kind = .symlink
+        case S_IFIFO: kind = .fifo
+        case S_IFSOCK: kind = .socket
+        case S_IFBLK: kind = .blockDevice
+        case S_IFCHR: kind = .charDevice
+        default: kind = .other
+        }
+        size = Int64(raw.st_size)
+        #if canImport(Glibc)
+        mtime = Timestamp(seconds: Int64(raw.st_mtim.tv_sec), nanoseconds: Int32(raw.st_mtim.tv_nsec))
+        #else
+        mtime = Timestamp(seconds: Int64(raw.st_mtimespec.tv_sec), nanoseconds: Int32(raw.st_mtimespec.tv_nsec))
+        #endif
+        device = UInt64(raw.st_dev)
+        inode = UInt64(raw.st_ino)
+    }
+
+    /// `lstat` of a path, or `stat` when `followingLinks` (only for the roots the user names).
+    public static func of(_ path: PathBytes, followingLinks: Bool = false) -> Result<FileStat, SystemFailure> {
+        var raw = Glibc.stat()
+        let rc = path.withCString { fstatat(AT_FDCWD, $0, &raw, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW) }
+        guard rc == 0 else {
+            return .failure(SystemFailure(operation: followingLinks ? "stat" : "lstat", errno: errno))
+        }
+        return .success(FileStat(raw))
+    }
+}

@@ -1,0 +1,71 @@
+import BlindfoldCore
+import Foundation
+import Manifest
+
+/// Receives records from the workers in any order and writes them to the manifest in walk
+/// order, so two scans of one tree give identical item lines.
+///
+/// Memory stays bounded: a worker may start item `n` only while `n` is less than `window`
+/// items ahead of the oldest unwritten one (``waitForRoom(before:interrupt:)``), so at most
+/// `window` finished records wait here whatever the size of the tree.
+final class OrderedRecordSink: @unchecked Sendable {
+    // Safety: every stored `var` below (and the non-Sendable writer) is read and written only
+    // while `condition` is locked; the `let`s are immutable after init.
+    private let condition = NSCondition()
+    private let writer: ManifestWriter
+    private let window: Int
+    private let multipleRoots: Bool
+    private let progress: ScanProgress
+    private var pending: [Int: ProcessedItem] = [:]
+    private var nextToWrite = 0
+    private var summary = ScanSummary()
+
+    init(writer: ManifestWriter, window: Int, multipleRoots: Bool, progress: ScanProgress) {
+        self.writer = writer
+        self.window = window
+        self.multipleRoots = multipleRoots
+        self.progress = progress
+    }
+
+    /// Blocks until item `sequence` fits in the window, or the scan is interrupted.
+    func waitForRoom(before sequence: Int, interrupt: InterruptFlag) {
+        condition.lock()
+        defer { condition.unlock() }
+        while sequence - nextToWrite >= window && !interrupt.isRaised {
+            _ = condition.wait(until: Date(timeIntervalSinceNow: 0.2))
+        }
+    }
+
+    /// Hands over the record of item `sequence`; writes every record that is now in order.
+    func deliver(_ item: ProcessedItem, sequence: Int) {
+        condition.lock()
+        defer { condition.unlock() }
+        pending[sequence] = item
+        var wrote = false
+        while let next = pending.removeValue(forKey: nextToWrite) {
+            writer.append(next.record.manifestJSON(multipleRoots: multipleRoots))
+            summary.add(next.record, bytesRead: next.bytesRead)
+            progress.itemDone()
+            nextToWrite += 1
+            wrote = true
+        }
+        if wrote { condition.broadcast() }
+    }
+
+    /// Writes the summary line and closes the manifest. Call after every worker has stopped.
+    func finish(started: Timestamp, complete: Bool) -> (summary: ScanSummary, result: Result<String, ManifestError>) {
+        condition.lock()
+        defer { condition.unlock() }
+        // Records after a gap (an item that was never delivered) cannot be written in order;
+        // this only happens when the scan was interrupted, and the summary then says incomplete.
+        let finished = Timestamp.now()
+        writer.append(summary.manifestJSON(
+            finished: finished, durationSeconds: started.seconds(until: finished),
+            complete: complete && pending.isEmpty))
+        do {
+            return (summary, .success(try writer.finish()))
+        } catch {
+            return (summary, .failure(error))
+        }
+    }
+}

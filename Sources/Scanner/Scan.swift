@@ -1,0 +1,107 @@
+import BlindfoldCore
+import Dispatch
+import Evidence
+import Foundation
+import Logging
+import Manifest
+
+/// How a scan ended.
+public struct ScanOutcome: Sendable {
+    /// The tallies.
+    public var summary: ScanSummary
+    /// False when the scan was interrupted or its output failed.
+    public var complete: Bool
+    /// The manifest's SHA-256, when it was written.
+    public var manifestSHA256: String?
+    /// Why the manifest could not be written, if it could not.
+    public var outputError: ManifestError?
+    /// Wall-clock seconds.
+    public var durationSeconds: Double
+}
+
+/// Runs one scan: walks the roots, reads and hashes every item with `jobs` workers, and writes
+/// the manifest in walk order.
+public struct Scan: Sendable {
+    private let configuration: ScanConfiguration
+    private let logger: Logger
+
+    /// A scan of `configuration`.
+    public init(configuration: ScanConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs to the end (or until `interrupt` is raised) and returns how it went.
+    ///
+    /// - Throws: ``ManifestError`` when the manifest cannot even be started, or ``MagicError``
+    ///   when libmagic cannot be set up; nothing has been read then.
+    public func run(interrupt: InterruptFlag, progress: ScanProgress) throws -> ScanOutcome {
+        let started = Timestamp.now()
+        // Fail before any evidence is read when libmagic is unusable.
+        if let options = configuration.sniffOptions { _ = try TypeSniffer(options: options) }
+        let writer = try ManifestWriter(directory: configuration.outputDirectory)
+        writer.append(configuration.headerJSON(started: started))
+
+        let sink = OrderedRecordSink(
+            writer: writer, window: max(256, configuration.jobs * 64),
+            multipleRoots: configuration.roots.count > 1, progress: progress)
+        let queue = WorkQueue(walker: FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions))
+        let ioGate = DispatchSemaphore(value: configuration.ioJobs)
+        let setupFailure = FirstFailure<MagicError>()
+
+        let workers = DispatchGroup()
+        for index in 0..<configuration.jobs {
+            workers.enter()
+            let thread = Thread { [configuration, logger] in
+                defer { workers.leave() }
+                let processor: ItemProcessor
+                do {
+                    processor = try ItemProcessor(
+                        configuration: configuration, ioGate: ioGate, interrupt: interrupt, progress: progress)
+                } catch let error as MagicError {
+                    setupFailure.record(error)
+                    interrupt.raise()
+                    return
+                } catch {
+                    setupFailure.record(MagicError(message: "\(error)"))
+                    interrupt.raise()
+                    return
+                }
+                logger.debug("worker started", metadata: ["worker": "\(index)"])
+                while !interrupt.isRaised {
+                    sink.waitForRoom(before: queue.nextSequence, interrupt: interrupt)
+                    if interrupt.isRaised { break }
+                    guard let (sequence, entry) = queue.next() else { break }
+                    progress.itemFound()
+                    let item = processor.process(entry)
+                    if item.record.status != .ok {
+                        logger.info(
+                            "item not read in full",
+                            metadata: ["item": "\(sequence)", "status": "\(item.record.status.rawValue)"])
+                    }
+                    sink.deliver(item, sequence: sequence)
+                }
+            }
+            thread.name = "blindfold-worker-\(index)"
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        workers.wait()
+
+        if let failure = setupFailure.value { throw failure }
+        let complete = !interrupt.isRaised
+        let (summary, result) = sink.finish(started: started, complete: complete)
+        let finished = Timestamp.now()
+        switch result {
+        case .success(let digest):
+            return ScanOutcome(
+                summary: summary, complete: complete, manifestSHA256: digest, outputError: nil,
+                durationSeconds: started.seconds(until: finished))
+        case .failure(let error):
+            logger.error("manifest could not be written", metadata: ["error": "\(error)"])
+            return ScanOutcome(
+                summary: summary, complete: false, manifestSHA256: nil, outputError: error,
+                durationSeconds: started.seconds(until: finished))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import BlindfoldCore
+import Evidence
+import KnownHashes
+import Manifest
+
+/// Everything one scan needs, validated by the caller before the scan starts.
+public struct ScanConfiguration: Sendable {
+    /// The roots, as absolute canonical paths.
+    public var roots: [PathBytes]
+    /// The output directory (exists, outside every root).
+    public var outputDirectory: String
+    /// The plugins to run.
+    public var registry: PluginRegistry
+    /// The known-hash sets.
+    public var matcher: HashMatcher
+    /// What the walk covers.
+    public var walkOptions = FileSystemWalker.Options()
+    /// How libmagic is used; nil turns sniffing off.
+    public var sniffOptions: SniffOptions? = SniffOptions()
+    /// Workers that read and hash items.
+    public var jobs: Int
+    /// Reads in flight at once, across all workers (fewer for slow or spinning media).
+    public var ioJobs: Int
+    /// The limits.
+    public var limits = ScanLimits()
+    /// Bytes per read.
+    public var chunkSize = 1 << 20
+    /// Items this large or larger have their digests computed on several cores at once.
+    public var parallelDigestThreshold: Int64 = 32 << 20
+    /// The tool's version for the header.
+    public var toolVersion: String
+
+    /// A configuration with the required parts and defaults for the rest.
+    public init(
+        roots: [PathBytes], outputDirectory: String, registry: PluginRegistry, matcher: HashMatcher,
+        jobs: Int, ioJobs: Int, toolVersion: String
+    ) {
+        self.roots = roots
+        self.outputDirectory = outputDirectory
+        self.registry = registry
+        self.matcher = matcher
+        self.jobs = max(1, jobs)
+        self.ioJobs = max(1, ioJobs)
+        self.toolVersion = toolVersion
+    }
+
+    /// The header line (`record: scan`).
+    func headerJSON(started: Timestamp) -> JSONValue {
+        var header = JSONObjectBuilder()
+        header.add("record", "scan")
+        header.add("schema", "blindfold.manifest/1")
+        var tool = JSONObjectBuilder()
+        tool.add("name", "blindfold")
+        tool.add("version", toolVersion)
+        header.add("tool", tool.value)
+        header.add("started", started.rfc3339)
+        header.add("roots", .array(roots.map { .string($0.escaped) }))
+        header.add("plugins", .array(registry.descriptors.map { descriptor in
+            var plugin = JSONObjectBuilder()
+            plugin.add("id", descriptor.id)
+            plugin.add("version", descriptor.version)
+            return plugin.value
+        }))
+        header.add("hashsets", .array(matcher.sets.map { set in
+            var entry = JSONObjectBuilder()
+            entry.add("name", set.info.name)
+            entry.add("role", set.info.role.rawValue)
+            entry.add("format", set.info.format)
+            entry.add("entries", set.info.entries)
+            entry.add("sha256", set.info.sha256)
+            return entry.value
+        }))
+        var limitsObject = JSONObjectBuilder()
+        for limit in limits.namedValues { limitsObject.add(limit.name, limit.value) }
+        header.add("limits", limitsObject.value)
+        var options = JSONObjectBuilder()
+        options.add("jobs", jobs)
+        options.add("io_jobs", ioJobs)
+        options.add("chunk_bytes", chunkSize)
+        options.add("excludes", .array(walkOptions.excludes.map { .string($0) }))
+        options.add("cross_filesystems", walkOptions.crossFilesystems)
+        options.add("sniff", sniffOptions != nil)
+        options.add("sniff_bytes", sniffOptions?.headBytes)
+        options.add("sniff_text_tests", sniffOptions?.textTests)
+        header.add("options", options.value)
+        return header.value
+    }
+}

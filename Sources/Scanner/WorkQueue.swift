@@ -1,0 +1,36 @@
+import Evidence
+import Synchronization
+
+/// Hands out walk entries to workers in walk order, each with its sequence number.
+///
+/// The walker itself is not thread-safe; the mutex makes each `next()` one step of one walk.
+final class WorkQueue: Sendable {
+    private let walker: Mutex<FileSystemWalker>
+    private let issued = Atomic<Int>(0)
+
+    init(walker: sending FileSystemWalker) {
+        self.walker = Mutex(walker)
+    }
+
+    /// The sequence number the next entry will get.
+    var nextSequence: Int { issued.load(ordering: .acquiring) }
+
+    /// The next entry and its sequence number, or nil when the walk is over.
+    func next() -> (sequence: Int, entry: WalkEntry)? {
+        walker.withLock { walker in
+            guard let entry = walker.next() else { return nil }
+            return (issued.add(1, ordering: .acquiringAndReleasing).oldValue, entry)
+        }
+    }
+}
+
+/// The first error a worker met while setting up, shared with the thread that waits for them.
+final class FirstFailure<Failure: Error & Sendable>: Sendable {
+    private let stored = Mutex<Failure?>(nil)
+
+    init() {}
+
+    func record(_ failure: Failure) { stored.withLock { if $0 == nil { $0 = failure } } }
+
+    var value: Failure? { stored.withLock { $0 } }
+}

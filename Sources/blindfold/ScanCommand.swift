@@ -1,0 +1,161 @@
+import ArgumentParser
+import BlindfoldCore
+import Evidence
+import KnownHashes
+import Logging
+import Manifest
+import Scanner
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `blindfold scan`: walk, sniff, hash, match, write the manifest.
+struct ScanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scan",
+        abstract: "Scan folders, disk images or files and write a manifest of every item.",
+        discussion: """
+            Every item under each ROOT is opened read-only and read once: libmagic identifies its \
+            type from its first bytes, every plugin hashes it, and its digests are matched \
+            against the known-bad and known-good sets. DIR/manifest.jsonl gets one line per \
+            item (names, types, hashes, matches, status); DIR/manifest.jsonl.sha256 its digest. \
+            The terminal shows counts only.
+
+            Symbolic links are recorded, never followed; FIFOs, sockets and devices are recorded, \
+            never opened. Hash sets may be hashdeep files or md5sum/sha1sum/sha256sum lists; the \
+            format is detected from the content. A set with a malformed line is refused.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Folders, mounted images or files to scan.", valueName: "root"))
+    var roots: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Output directory (created if missing; must be outside every root).", valueName: "dir"))
+    var out: String
+
+    @Option(name: .customLong("known-bad"), help: ArgumentHelp("A known-bad hash set (repeatable).", valueName: "set"))
+    var knownBad: [String] = []
+
+    @Option(name: .customLong("known-good"), help: ArgumentHelp("A known-good hash set (repeatable).", valueName: "set"))
+    var knownGood: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads that read and hash (default: number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .customLong("io-jobs"), help: ArgumentHelp("Reads in flight at once (default: number of cores; use 1 for a spinning disk or USB stick).", valueName: "n"))
+    var ioJobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Skip items whose root-relative path or name matches GLOB (repeatable); they are recorded as 'skipped'.", valueName: "glob"))
+    var exclude: [String] = []
+
+    @Flag(name: .customLong("cross-filesystems"), help: "Enter directories on other file systems than their root.")
+    var crossFilesystems = false
+
+    @Option(name: .long, help: ArgumentHelp("Plugins to run, comma-separated (default: all; see 'blindfold plugins').", valueName: "ids"))
+    var plugins: String?
+
+    @Flag(name: .customLong("no-sniff"), help: "Do not identify types with libmagic (no mime, description or extension check).")
+    var noSniff = false
+
+    @Option(name: .customLong("sniff-bytes"), help: ArgumentHelp("How many leading bytes libmagic sees.", valueName: "n"))
+    var sniffBytes: Int = 64 << 10
+
+    @Flag(name: .customLong("no-text-tests"), help: "Skip libmagic's text and encoding tests (faster; text files are then reported as data).")
+    var noTextTests = false
+
+    @Flag(name: .long, help: "Replace a manifest already in the output directory.")
+    var overwrite = false
+
+    @Option(name: .long, help: ArgumentHelp("Progress on stderr: auto (when stderr is a terminal) or off.", valueName: "mode"))
+    var progress: ProgressMode = .auto
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
+    var logLevel: String = "warning"
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let ioJobs, ioJobs < 1 { throw ValidationError("--io-jobs must be at least 1") }
+        if sniffBytes < 16 { throw ValidationError("--sniff-bytes must be at least 16") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
+    }
+
+    func run() throws {
+        // Everything is checked before anything is created: a bad invocation writes nothing.
+        let rootPaths = try roots.map(CanonicalPath.existing)
+        let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
+        let sets = try loadSets()
+        var registry = try PluginCatalog.registry()
+        if let plugins {
+            let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
+            do { registry = try registry.selecting(ids) } catch { throw CommandLineError("--plugins: \(error)") }
+        }
+
+        let level = Logger.Level(rawValue: logLevel) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "blindfold.scan")
+
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        var configuration = ScanConfiguration(
+            roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
+            jobs: jobs ?? cores, ioJobs: ioJobs ?? cores, toolVersion: BlindfoldCommand.version)
+        configuration.walkOptions = FileSystemWalker.Options(excludes: exclude, crossFilesystems: crossFilesystems)
+        configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, textTests: !noTextTests)
+
+        try output.create()
+        let interrupt = InterruptFlag()
+        let signals = InterruptSignals(flag: interrupt)
+        let counters = ScanProgress()
+        let display = progress == .auto && isatty(STDERR_FILENO) == 1 ? ProgressLine(progress: counters) : nil
+        display?.start()
+        let outcome: ScanOutcome
+        do {
+            outcome = try Scan(configuration: configuration, logger: logger).run(interrupt: interrupt, progress: counters)
+        } catch {
+            display?.stop()
+            throw CommandLineError("\(error)")
+        }
+        display?.stop()
+        signals.cancel()
+
+        print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)
+        if let error = outcome.outputError {
+            CommandLineError.report("the manifest could not be written: \(error)")
+        }
+        if !outcome.complete { throw ExitCode(3) }
+        if outcome.summary.knownBadItems > 0 { throw ExitCode(1) }
+    }
+
+    private func loadSets() throws -> [any KnownHashSet] {
+        var names: Set<String> = []
+        var sets: [any KnownHashSet] = []
+        for (path, role) in knownBad.map({ ($0, HashSetRole.knownBad) }) + knownGood.map({ ($0, HashSetRole.knownGood) }) {
+            let name = String(path.split(separator: "/").last ?? Substring(path))
+            guard names.insert(name).inserted else {
+                throw CommandLineError("two hash sets are named '\(name)': give the files different names")
+            }
+            do {
+                sets.append(try HashSetLoader.load(path: path, name: name, role: role))
+            } catch {
+                throw CommandLineError("hash set \(error)")
+            }
+        }
+        return sets
+    }
+}
+
+/// When to draw the progress line.
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+    case auto
+    case off
+}
+
+extension Substring {
+    func trimmingCharacters() -> String {
+        String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+    }
+}
