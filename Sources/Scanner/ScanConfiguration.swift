@@ -81,7 +81,7 @@ public struct ScanConfiguration: Sendable {
         options.add("cross_filesystems", walkOptions.crossFilesystems)
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
-        options.add("sniff_text_tests", sniffOptions?.textTests)
+        options.add("sniff_profile", sniffOptions?.profile.rawValue)
         header.add("options", options.value)
         return header.value
     }

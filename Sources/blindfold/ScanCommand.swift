@@ -61,8 +61,8 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("sniff-bytes"), help: ArgumentHelp("How many leading bytes libmagic sees.", valueName: "n"))
     var sniffBytes: Int = 64 << 10
 
-    @Flag(name: .customLong("no-text-tests"), help: "Skip libmagic's text and encoding tests (faster; text files are then reported as data).")
-    var noTextTests = false
+    @Option(name: .customLong("sniff-profile"), help: ArgumentHelp("standard (fast, same answers on typical evidence), full (libmagic's defaults, what 'file' says) or binary-only (no text tests: text is reported as data).", valueName: "profile"))
+    var sniffProfile: SniffOptions.Profile = .standard
 
     @Flag(name: .long, help: "Replace a manifest already in the output directory.")
     var overwrite = false
@@ -104,7 +104,7 @@ struct ScanCommand: ParsableCommand {
             roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
             jobs: jobs ?? cores, ioJobs: ioJobs ?? cores, toolVersion: BlindfoldCommand.version)
         configuration.walkOptions = FileSystemWalker.Options(excludes: exclude, crossFilesystems: crossFilesystems)
-        configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, textTests: !noTextTests)
+        configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, profile: sniffProfile)
 
         try output.create()
         let interrupt = InterruptFlag()
@@ -159,3 +159,5 @@ extension Substring {
         String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
     }
 }
+
+extension SniffOptions.Profile: ExpressibleByArgument {}

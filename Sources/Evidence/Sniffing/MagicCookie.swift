@@ -18,6 +18,12 @@ public final class MagicCookie {
 
     deinit { magic_close(cookie) }
 
+    /// Sets one of libmagic's size limits (`MAGIC_PARAM_REGEX_MAX`, `MAGIC_PARAM_ENCODING_MAX`, ...).
+    public func setParameter(_ parameter: Int32, to value: Int) {
+        var size = value
+        _ = magic_setparam(cookie, parameter, &size)
+    }
+
     /// Changes the flags for the following calls.
     public func setFlags(_ flags: Int32) { _ = magic_setflags(cookie, flags) }
 

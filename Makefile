@@ -1,0 +1,35 @@
+# Blindfold: the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+DEMO_OUT ?= /tmp/blindfold-demo
+SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hashsets/known-bad.md5 \
+        --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
+
+.PHONY: deps build demo test bench fixtures clean
+
+deps:
+	@bash .ci/install-deps
+
+build: deps
+	swift build -c release
+
+# Scans the bundled synthetic evidence against the bundled synthetic sets and prints the summary.
+# Exit code 1 from the scan means "known-bad matches found", which the fixtures are made to have.
+demo: build
+	@rm -rf $(DEMO_OUT)
+	@.build/release/blindfold scan Fixtures/evidence --out $(DEMO_OUT) $(SETS); \
+	  code=$$?; \
+	  if [ $$code -eq 1 ]; then echo "(exit code 1: known-bad matches found, as the fixtures intend)"; exit 0; fi; \
+	  exit $$code
+
+test: deps
+	swift test --disable-xctest
+
+# Benchmarks, not tests: see docs/PERFORMANCE.md. Builds the corpus on first use (about 5 GiB in /tmp).
+bench: build
+	bash .ci/bench
+
+fixtures:
+	python3 Fixtures/generate.py
+
+clean:
+	rm -rf .build $(DEMO_OUT)
