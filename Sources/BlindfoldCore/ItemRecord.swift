@@ -26,6 +26,8 @@ public struct ItemRecord: Sendable, Hashable {
     public var pluginErrors: [PluginErrorNote]
     /// For symbolic links: the target, exactly as stored.
     public var linkTarget: PathBytes?
+    /// For containers that were opened: what was found inside.
+    public var container: ContainerInfo?
 
     /// A record with the given identity and status and nothing else yet.
     public init(path: VirtualPath, kind: ItemKind, status: ItemStatus = .ok, reason: String? = nil) {
@@ -55,5 +57,22 @@ public struct PluginErrorNote: Sendable, Hashable {
     public init(plugin: String, reason: String) {
         self.plugin = plugin
         self.reason = reason
+    }
+}
+
+/// What the scanner found inside a container it opened.
+public struct ContainerInfo: Sendable, Hashable {
+    /// The container format (`zip`, `tar.gz`, `7z`, ...).
+    public var format: String
+    /// Members listed (directories included).
+    public var members: Int
+    /// Bytes the members produced.
+    public var memberBytes: Int64
+
+    /// Information from its parts.
+    public init(format: String, members: Int, memberBytes: Int64) {
+        self.format = format
+        self.members = members
+        self.memberBytes = memberBytes
     }
 }

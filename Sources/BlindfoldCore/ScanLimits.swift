@@ -10,6 +10,8 @@ public struct ScanLimits: Sendable, Hashable {
     public var expansionBytes: Int64 = 64 << 30
     /// Entries one archive may list.
     public var entriesPerArchive: Int = 1_000_000
+    /// Bytes of a container that needs random access (7-Zip) held in memory to expand it.
+    public var seekableArchiveBytes: Int64 = 256 << 20
     /// Pixels an image decoder may produce.
     public var imagePixels: Int = 100_000_000
 
@@ -23,6 +25,7 @@ public struct ScanLimits: Sendable, Hashable {
             ("expansion_ratio", Int64(expansionRatio)),
             ("expansion_bytes", expansionBytes),
             ("entries_per_archive", Int64(entriesPerArchive)),
+            ("seekable_archive_bytes", seekableArchiveBytes),
             ("image_pixels", Int64(imagePixels)),
         ]
     }

@@ -48,6 +48,13 @@ extension ItemRecord {
                 return entry.value
             }))
         }
+        if let container {
+            var info = JSONObjectBuilder()
+            info.add("format", container.format)
+            info.add("members", container.members)
+            info.add("member_bytes", container.memberBytes)
+            object.add("archive", info.value)
+        }
         if !pluginErrors.isEmpty {
             object.add("plugin_errors", .object(pluginErrors.map { ($0.plugin, .string($0.reason)) }))
         }

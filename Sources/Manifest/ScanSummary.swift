@@ -6,6 +6,8 @@ public struct ScanSummary: Sendable, Hashable {
     public var items = 0
     /// Bytes read from items (each byte once).
     public var bytes: Int64 = 0
+    /// Bytes archive members produced (not read from the evidence as such).
+    public var memberBytes: Int64 = 0
     /// Items per status.
     public var byStatus: [ItemStatus: Int] = [:]
     /// Items with at least one known-bad match.
@@ -59,6 +61,7 @@ public struct ScanSummary: Sendable, Hashable {
         object.add("complete", complete)
         object.add("items", items)
         object.add("bytes", bytes)
+        object.add("member_bytes", memberBytes)
         object.add("by_status", counts(byStatus) { $0.rawValue })
         var matches = JSONObjectBuilder()
         matches.add("known-bad", knownBadItems)

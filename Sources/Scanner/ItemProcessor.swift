@@ -3,21 +3,30 @@ import Dispatch
 import Evidence
 import KnownHashes
 
-/// A record together with the bytes read to make it.
+/// The records one walk entry produced (an archive gives its own and its members'), with the
+/// bytes read from the evidence and the bytes its members produced.
 struct ProcessedItem: Sendable {
-    var record: ItemRecord
+    var records: [ItemRecord]
     var bytesRead: Int64
+    var memberBytes: Int64
 }
 
-/// One worker's tools for turning a walk entry into a record: its own libmagic cookie, its own
-/// read buffer, fresh plugin sessions per item. Not `Sendable`: it lives and dies on one thread.
+/// One worker's tools for turning a walk entry into records: its own libmagic cookie, its own
+/// buffers (one per archive nesting level), fresh plugin sessions per item. Not `Sendable`: it
+/// lives and dies on one thread.
 final class ItemProcessor {
+    private typealias Sessions = [(id: String, session: any HashSession)]
+
     private let configuration: ScanConfiguration
     private let sniffer: TypeSniffer?
     private let ioGate: DispatchSemaphore
     private let interrupt: InterruptFlag
     private let progress: ScanProgress
-    private let buffer: UnsafeMutableRawBufferPointer
+    private var buffers: [UnsafeMutableRawBufferPointer] = []
+    private var memberBytes: Int64 = 0
+
+    /// Bytes per read for archive members (the top level uses the configured chunk size).
+    private static let memberChunk = 256 << 10
 
     init(
         configuration: ScanConfiguration, ioGate: DispatchSemaphore, interrupt: InterruptFlag,
@@ -30,12 +39,13 @@ final class ItemProcessor {
         self.ioGate = ioGate
         self.interrupt = interrupt
         self.progress = progress
-        self.buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: configuration.chunkSize, alignment: 64)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+    }
 
-    /// The record for `entry`: read, sniffed, hashed and matched, or recorded as it is.
+    /// The records for `entry`: read, sniffed, hashed, expanded and matched, or recorded as it is.
     func process(_ entry: WalkEntry) -> ProcessedItem {
         var record = ItemRecord(path: entry.path, kind: entry.kind)
         record.size = entry.stat?.size
@@ -46,67 +56,85 @@ final class ItemProcessor {
                 record.status = status
                 record.reason = reason
             }
-            return ProcessedItem(record: record, bytesRead: 0)
+            return ProcessedItem(records: [record], bytesRead: 0, memberBytes: 0)
         }
-        let bytesRead = read(entry, into: &record)
-        if record.status == .ok, !record.hashes.isEmpty {
-            record.matches = configuration.matcher.matches(for: record.hashes)
-        }
-        return ProcessedItem(record: record, bytesRead: bytesRead)
-    }
-
-    /// Reads every byte of a regular file once, feeding libmagic and every plugin session.
-    private func read(_ entry: WalkEntry, into record: inout ItemRecord) -> Int64 {
         let file: EvidenceFile
         do {
             file = try EvidenceFile(path: entry.absolute, expected: entry.stat)
         } catch {
             record.status = error.status
             record.reason = error.reason
-            return 0
+            return ProcessedItem(records: [record], bytesRead: 0, memberBytes: 0)
         }
         let sizeAtOpen = file.stat.size
         record.size = sizeAtOpen
         record.mtime = file.stat.mtime
+        let source = FileChunkSource(file: file, ioGate: ioGate, progress: progress)
+        memberBytes = 0
+        var members: [ItemRecord] = []
+        let total = read(from: source, level: 0, declaredSize: sizeAtOpen, parentBudget: nil, into: &record, members: &members)
+        if record.status == .ok, total != sizeAtOpen {
+            record.reason = "size changed while the item was read (\(sizeAtOpen) bytes at open, \(total) read)"
+        }
+        return ProcessedItem(records: [record] + members, bytesRead: total, memberBytes: memberBytes)
+    }
 
+    // MARK: - Reading one item
+
+    /// Reads one item from `source` once: sniffs its head, feeds every byte to its plugin
+    /// sessions and, when it is a container, to libarchive as well. Fills `record` (hashes,
+    /// type, status, matches) and appends the records of its members to `members`.
+    ///
+    /// - Returns: the bytes read from `source`.
+    @discardableResult
+    private func read(
+        from source: any ChunkSource, level: Int, declaredSize: Int64?, parentBudget: ExpansionBudget?,
+        into record: inout ItemRecord, members: inout [ItemRecord]
+    ) -> Int64 {
+        let buffer = buffer(for: level)
         var total: Int64 = 0
-        var sessions: [(id: String, session: any HashSession)] = []
-        do {
-            let first = try readChunk(file)
-            total += Int64(first)
+        var sessions: Sessions = []
+        do throws(ItemReadError) {
+            let first = try source.read(into: buffer)
+            total = Int64(first)
             let head = UnsafeRawBufferPointer(rebasing: buffer[0..<first])
             if let sniffer {
                 let signature = sniffer.sniff(head)
                 record.mime = signature.mime
                 record.description = signature.description
-                record.extensionMismatch = ExtensionCheck.isMismatch(
-                    name: entry.path.effectiveName, mime: signature.mime)
+                record.extensionMismatch = ExtensionCheck.isMismatch(name: record.path.effectiveName, mime: signature.mime)
             }
-            let context = ItemContext(mime: record.mime, size: sizeAtOpen)
+            let context = ItemContext(mime: record.mime, size: declaredSize)
             for plugin in configuration.registry.plugins where plugin.descriptor.applies(to: context) {
                 if let session = plugin.makeSession(for: context) { sessions.append((plugin.descriptor.id, session)) }
             }
-            let parallel = sessions.count > 1 && sizeAtOpen >= configuration.parallelDigestThreshold
-            var count = first
-            while count > 0 {
-                feed(sessions, UnsafeRawBufferPointer(rebasing: buffer[0..<count]), parallel: parallel)
-                if interrupt.isRaised {
-                    record.status = .skipped
-                    record.reason = "scan interrupted before the item was read to the end (\(total) of \(sizeAtOpen) bytes)"
-                    return total
+            let parallel = sessions.count > 1 && (declaredSize ?? 0) >= configuration.parallelDigestThreshold
+            let feed: (UnsafeRawBufferPointer) -> Void = { chunk in Self.feed(sessions, chunk, parallel: parallel) }
+            feed(head)
+
+            if let access = configuration.expandArchives ? ArchiveDetection.access(for: record.mime) : nil, first > 0 {
+                total = try expand(
+                    source: source, access: access, buffer: buffer, firstCount: first, level: level,
+                    declaredSize: declaredSize, parentBudget: parentBudget, feed: feed, record: &record,
+                    members: &members)
+            } else {
+                var count = first
+                while count > 0 {
+                    if interrupt.isRaised {
+                        throw ItemReadError(status: .skipped, reason: "scan interrupted before the item was read to the end")
+                    }
+                    count = try source.read(into: buffer)
+                    total += Int64(count)
+                    feed(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
                 }
-                count = try readChunk(file)
-                total += Int64(count)
             }
         } catch {
             record.status = error.status
-            record.reason = "\(error.reason) after \(total) of \(sizeAtOpen) bytes"
+            let size = declaredSize.map { " of \($0)" } ?? ""
+            record.reason = "\(error.reason) (after \(total)\(size) bytes)"
             return total
         }
-        record.size = total
-        if total != sizeAtOpen {
-            record.reason = "size changed while the item was read (\(sizeAtOpen) bytes at open, \(total) read)"
-        }
+        if level > 0 { record.size = total }
         for (id, session) in sessions {
             switch session.finish() {
             case .values(let outputs): record.hashes.append(contentsOf: outputs)
@@ -114,19 +142,135 @@ final class ItemProcessor {
             case .failure(let failure): record.pluginErrors.append(PluginErrorNote(plugin: id, reason: failure.recorded))
             }
         }
+        // Hashes exist only for items read in full, so every item with hashes is matched,
+        // including containers whose structure turned out damaged.
+        if !record.hashes.isEmpty { record.matches = configuration.matcher.matches(for: record.hashes) }
         return total
     }
 
-    private func readChunk(_ file: borrowing EvidenceFile) throws(ItemReadError) -> Int {
-        ioGate.wait()
-        defer { ioGate.signal() }
-        let count = try file.read(into: buffer)
-        progress.read(count)
-        return count
+    // MARK: - Containers
+
+    /// Reads a container through a tee (hashing it) while libarchive lists its members, then
+    /// reads whatever libarchive left. Returns the container's byte count.
+    private func expand(
+        source: any ChunkSource, access: ArchiveAccess, buffer: UnsafeMutableRawBufferPointer, firstCount: Int,
+        level: Int, declaredSize: Int64?, parentBudget: ExpansionBudget?,
+        feed: @escaping (UnsafeRawBufferPointer) -> Void, record: inout ItemRecord, members: inout [ItemRecord]
+    ) throws(ItemReadError) -> Int64 {
+        let limits = configuration.limits
+        let tee = TeeInput(
+            source: source, buffer: buffer, firstCount: firstCount, interrupt: interrupt,
+            keepCopyUpTo: access == .seeking ? limits.seekableArchiveBytes : nil, feed: feed)
+        let depth = record.path.layers.count
+        guard depth < limits.archiveDepth else {
+            try tee.drain()
+            record.status = .limit
+            record.reason = "archive_depth: nested \(depth) archives deep; its members are not examined"
+            return tee.consumed
+        }
+        let budget = ExpansionBudget(limits: limits, container: tee, declaredSize: declaredSize, parent: parentBudget)
+        var note: (ItemStatus, String)?
+        switch access {
+        case .streaming:
+            do throws(ItemReadError) {
+                let reader = try ArchiveReader(input: tee)
+                note = list(reader, level: level, budget: budget, container: &record, members: &members)
+            } catch {
+                note = (error.status, error.reason)
+            }
+            if let failure = tee.failure { throw failure }
+            try tee.drain()
+        case .seeking:
+            try tee.drain()
+            if tee.copyOverflowed {
+                note = (.limit, "seekable_archive_bytes: larger than \(limits.seekableArchiveBytes) bytes, so hashed but not expanded")
+            } else {
+                note = tee.copy.withUnsafeBytes { memory -> (ItemStatus, String)? in
+                    do throws(ItemReadError) {
+                        let reader = try ArchiveReader(memory: memory)
+                        return list(reader, level: level, budget: budget, container: &record, members: &members)
+                    } catch {
+                        return (error.status, error.reason)
+                    }
+                }
+            }
+        }
+        if let (status, reason) = note {
+            record.status = status
+            record.reason = reason
+        }
+        return tee.consumed
+    }
+
+    /// Lists every member of `reader`: records for special members, reads regular ones
+    /// (recursing into nested containers). Returns why listing stopped early, if it did.
+    private func list(
+        _ reader: ArchiveReader, level: Int, budget: ExpansionBudget, container: inout ItemRecord,
+        members: inout [ItemRecord]
+    ) -> (ItemStatus, String)? {
+        var listed = 0
+        var produced: Int64 = 0
+        defer {
+            container.container = ContainerInfo(format: reader.formatName, members: listed, memberBytes: produced)
+            memberBytes += level == 0 ? produced : 0
+        }
+        while true {
+            if interrupt.isRaised { return (.skipped, "scan interrupted while its members were listed") }
+            let entry: ArchiveEntry
+            switch reader.next() {
+            case .end: return nil
+            case .failure(let status, let reason): return (status, reason)
+            case .entry(let next): entry = next
+            }
+            listed += 1
+            if listed > configuration.limits.entriesPerArchive {
+                return (.limit, "entries_per_archive: more than \(configuration.limits.entriesPerArchive) members; the rest are not examined")
+            }
+            if entry.kind == .directory { continue }
+            let layer = VirtualPath.Layer(format: reader.formatName, member: entry.name)
+            var path = container.path
+            path.layers.append(layer)
+            var member = ItemRecord(path: path, kind: entry.kind)
+            member.size = entry.declaredSize
+            member.mtime = entry.mtime
+            if entry.isHardLink || entry.kind != .file {
+                member.linkTarget = entry.linkTarget
+                member.status = .notOpened
+                member.reason = entry.isHardLink
+                    ? "hard link inside the archive; its data is recorded under the member it links to"
+                    : "special member (\(entry.kind.rawValue)), recorded and never opened"
+                members.append(member)
+                continue
+            }
+            if entry.isEncrypted {
+                member.status = .encrypted
+                member.reason = "member data is encrypted; no key is used"
+                members.append(member)
+                continue
+            }
+            var nested: [ItemRecord] = []
+            let source = MemberChunkSource(reader: reader, budget: budget)
+            produced += read(
+                from: source, level: level + 1, declaredSize: entry.declaredSize, parentBudget: budget,
+                into: &member, members: &nested)
+            members.append(member)
+            members.append(contentsOf: nested)
+            if let exhausted = budget.exhausted { return (exhausted.status, exhausted.reason) }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func buffer(for level: Int) -> UnsafeMutableRawBufferPointer {
+        while buffers.count <= level {
+            let size = buffers.isEmpty ? configuration.chunkSize : Self.memberChunk
+            buffers.append(UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64))
+        }
+        return buffers[level]
     }
 
     /// Feeds one chunk to every session; for large items each session runs on its own core.
-    private func feed(_ sessions: [(id: String, session: any HashSession)], _ chunk: UnsafeRawBufferPointer, parallel: Bool) {
+    private static func feed(_ sessions: Sessions, _ chunk: UnsafeRawBufferPointer, parallel: Bool) {
         if parallel {
             let lanes = ParallelLanes(sessions: sessions.map(\.session), chunk: chunk)
             DispatchQueue.concurrentPerform(iterations: lanes.sessions.count) { index in

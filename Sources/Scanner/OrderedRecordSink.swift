@@ -43,8 +43,11 @@ final class OrderedRecordSink: @unchecked Sendable {
         pending[sequence] = item
         var wrote = false
         while let next = pending.removeValue(forKey: nextToWrite) {
-            writer.append(next.record.manifestJSON(multipleRoots: multipleRoots))
-            summary.add(next.record, bytesRead: next.bytesRead)
+            for (index, record) in next.records.enumerated() {
+                writer.append(record.manifestJSON(multipleRoots: multipleRoots))
+                summary.add(record, bytesRead: index == 0 ? next.bytesRead : 0)
+            }
+            summary.memberBytes += next.memberBytes
             progress.itemDone()
             nextToWrite += 1
             wrote = true

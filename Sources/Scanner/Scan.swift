@@ -74,10 +74,10 @@ public struct Scan: Sendable {
                     guard let (sequence, entry) = queue.next() else { break }
                     progress.itemFound()
                     let item = processor.process(entry)
-                    if item.record.status != .ok {
+                    for (index, record) in item.records.enumerated() where record.status != .ok {
                         logger.info(
                             "item not read in full",
-                            metadata: ["item": "\(sequence)", "status": "\(item.record.status.rawValue)"])
+                            metadata: ["item": "\(sequence).\(index)", "status": "\(record.status.rawValue)"])
                     }
                     sink.deliver(item, sequence: sequence)
                 }

@@ -23,6 +23,8 @@ public struct ScanConfiguration: Sendable {
     public var ioJobs: Int
     /// The limits.
     public var limits = ScanLimits()
+    /// Open archives and compressed streams and scan their members.
+    public var expandArchives = true
     /// Bytes per read.
     public var chunkSize = 1 << 20
     /// Items this large or larger have their digests computed on several cores at once.
@@ -79,6 +81,7 @@ public struct ScanConfiguration: Sendable {
         options.add("chunk_bytes", chunkSize)
         options.add("excludes", .array(walkOptions.excludes.map { .string($0) }))
         options.add("cross_filesystems", walkOptions.crossFilesystems)
+        options.add("archives", expandArchives)
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
         options.add("sniff_profile", sniffOptions?.profile.rawValue)

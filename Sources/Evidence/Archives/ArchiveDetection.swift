@@ -1,0 +1,34 @@
+/// Which detected types are containers the scanner opens, decided by content (libmagic's MIME
+/// type), never by name.
+public enum ArchiveDetection {
+    /// MIME types libarchive reads as streams, member after member.
+    static let streamable: Set<String> = [
+        "application/zip", "application/x-tar", "application/gzip", "application/x-gzip",
+        "application/x-bzip2", "application/x-xz", "application/x-lzma", "application/zstd",
+        "application/x-zstd", "application/x-lz4", "application/x-lzip", "application/x-compress",
+        "application/x-iso9660-image", "application/x-cpio", "application/x-archive",
+        "application/vnd.ms-cab-compressed", "application/x-xar", "application/x-lha",
+        "application/x-lzh-compressed", "application/x-rar", "application/vnd.rar",
+        "application/java-archive", "application/x-debian-package",
+    ]
+
+    /// MIME types whose index sits at the end, so libarchive needs to seek (7-Zip).
+    static let needsSeeking: Set<String> = ["application/x-7z-compressed"]
+
+    /// How a container of this type is read, or nil when it is not one.
+    public static func access(for mime: String?) -> ArchiveAccess? {
+        guard let mime else { return nil }
+        if streamable.contains(mime) { return .streaming }
+        if needsSeeking.contains(mime) { return .seeking }
+        return nil
+    }
+}
+
+/// How a container is read.
+public enum ArchiveAccess: Sendable, Hashable {
+    /// Front to back, in the same pass that hashes the container.
+    case streaming
+    /// With random access: the container's bytes are hashed first, then read again (a file)
+    /// or held in memory (a member) for the reader.
+    case seeking
+}

@@ -1,0 +1,48 @@
+import BlindfoldCore
+import Evidence
+
+/// How many bytes an archive may produce: at most `expansionRatio` times its own size and at
+/// most `expansionBytes` in all, measured on bytes actually produced (declared sizes lie in
+/// bombs). A nested archive's members are charged to every enclosing archive too, so a
+/// 42.zip-style bomb stops at the outermost archive's allowance, in bounded time.
+final class ExpansionBudget {
+    private let limits: ScanLimits
+    private let parent: ExpansionBudget?
+    private let container: TeeInput
+    private let declaredSize: Int64?
+    private(set) var produced: Int64 = 0
+    /// Set once the budget is exceeded: the limit's name and a reason.
+    private(set) var exceeded: ItemReadError?
+
+    /// Below this many bytes the ratio is not enforced (tiny archives of text legitimately
+    /// expand more than 100x).
+    static let ratioFloor: Int64 = 1 << 20
+
+    init(limits: ScanLimits, container: TeeInput, declaredSize: Int64?, parent: ExpansionBudget?) {
+        self.limits = limits
+        self.container = container
+        self.declaredSize = declaredSize
+        self.parent = parent
+    }
+
+    /// Counts `bytes` produced; throws a `limit` error when this or an enclosing budget is exceeded.
+    func charge(_ bytes: Int64) throws(ItemReadError) {
+        if let exceeded { throw exceeded }
+        produced += bytes
+        let size = max(declaredSize ?? 0, container.consumed)
+        if produced > limits.expansionBytes {
+            exceeded = ItemReadError(
+                status: .limit,
+                reason: "expansion_bytes: the archive produced more than \(limits.expansionBytes) bytes")
+        } else if produced > Self.ratioFloor, produced > Int64(limits.expansionRatio) * max(size, 1) {
+            exceeded = ItemReadError(
+                status: .limit,
+                reason: "expansion_ratio: the archive produced more than \(limits.expansionRatio)x its \(size) bytes")
+        }
+        if let exceeded { throw exceeded }
+        try parent?.charge(bytes)
+    }
+
+    /// The first exceeded budget from this one outwards, if any.
+    var exhausted: ItemReadError? { exceeded ?? parent?.exhausted }
+}

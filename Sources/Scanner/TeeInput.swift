@@ -1,0 +1,85 @@
+import BlindfoldCore
+import Evidence
+
+/// Hands a container's bytes to libarchive while feeding the same bytes to the container's
+/// own hash sessions: one read pass serves both. Optionally keeps a copy (capped) for formats
+/// that need random access.
+final class TeeInput: ArchiveInput {
+    private let source: any ChunkSource
+    private let buffer: UnsafeMutableRawBufferPointer
+    private let feed: (UnsafeRawBufferPointer) -> Void
+    private let interrupt: InterruptFlag
+    private var pendingFirst: Int?
+    private var copyLimit: Int64?
+    /// Bytes read from the source so far.
+    private(set) var consumed: Int64
+    /// The copy kept for random access, when asked for and within the limit.
+    private(set) var copy: [UInt8] = []
+    /// True when the copy would have exceeded its limit (and was dropped).
+    private(set) var copyOverflowed = false
+    /// The source's failure, if reading it failed.
+    private(set) var failure: ItemReadError?
+    private var finished = false
+
+    /// A tee over `source`, whose first `firstCount` bytes are already in `buffer` and already fed.
+    init(
+        source: any ChunkSource, buffer: UnsafeMutableRawBufferPointer, firstCount: Int, interrupt: InterruptFlag,
+        keepCopyUpTo copyLimit: Int64? = nil, feed: @escaping (UnsafeRawBufferPointer) -> Void
+    ) {
+        self.source = source
+        self.buffer = buffer
+        self.feed = feed
+        self.interrupt = interrupt
+        self.pendingFirst = firstCount
+        self.consumed = Int64(firstCount)
+        self.copyLimit = copyLimit
+        if copyLimit != nil { keep(UnsafeRawBufferPointer(rebasing: buffer[0..<firstCount])) }
+    }
+
+    func nextBlock() throws(ItemReadError) -> UnsafeRawBufferPointer {
+        if let failure { throw failure }
+        if let first = pendingFirst {
+            pendingFirst = nil
+            return UnsafeRawBufferPointer(rebasing: buffer[0..<first])
+        }
+        if finished { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        if interrupt.isRaised {
+            let stop = ItemReadError(status: .skipped, reason: "scan interrupted before the item was read to the end")
+            failure = stop
+            throw stop
+        }
+        let count: Int
+        do {
+            count = try source.read(into: buffer)
+        } catch {
+            failure = error
+            throw error
+        }
+        if count == 0 {
+            finished = true
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        consumed += Int64(count)
+        let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+        feed(chunk)
+        if copyLimit != nil { keep(chunk) }
+        return chunk
+    }
+
+    /// Reads (and feeds) whatever libarchive left unread, to the end of the container.
+    func drain() throws(ItemReadError) {
+        pendingFirst = nil
+        while try nextBlock().count > 0 {}
+    }
+
+    private func keep(_ chunk: UnsafeRawBufferPointer) {
+        guard let limit = copyLimit else { return }
+        if Int64(copy.count + chunk.count) > limit {
+            copyOverflowed = true
+            copyLimit = nil
+            copy = []
+            return
+        }
+        copy.append(contentsOf: chunk)
+    }
+}
