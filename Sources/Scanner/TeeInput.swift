@@ -20,6 +20,12 @@ final class TeeInput: ArchiveInput {
     /// The source's failure, if reading it failed.
     private(set) var failure: ItemReadError?
     private var finished = false
+    /// The part of the current chunk not yet handed to libarchive.
+    private var handed = 0..<0
+
+    /// libarchive gets at most this much per call: its decompressors read ahead by whole blocks,
+    /// and small blocks let a truncated stream yield every member before the damage.
+    static let blockLimit = 64 << 10
 
     /// A tee over `source`, whose first `firstCount` bytes are already in `buffer` and already fed.
     init(
@@ -40,7 +46,13 @@ final class TeeInput: ArchiveInput {
         if let failure { throw failure }
         if let first = pendingFirst {
             pendingFirst = nil
-            return UnsafeRawBufferPointer(rebasing: buffer[0..<first])
+            handed = 0..<first
+        }
+        if !handed.isEmpty {
+            let end = min(handed.upperBound, handed.lowerBound + Self.blockLimit)
+            let block = UnsafeRawBufferPointer(rebasing: buffer[handed.lowerBound..<end])
+            handed = end..<handed.upperBound
+            return block
         }
         if finished { return UnsafeRawBufferPointer(start: nil, count: 0) }
         if interrupt.isRaised {
@@ -63,12 +75,14 @@ final class TeeInput: ArchiveInput {
         let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
         feed(chunk)
         if copyLimit != nil { keep(chunk) }
-        return chunk
+        handed = 0..<count
+        return try nextBlock()
     }
 
     /// Reads (and feeds) whatever libarchive left unread, to the end of the container.
     func drain() throws(ItemReadError) {
         pendingFirst = nil
+        handed = 0..<0
         while try nextBlock().count > 0 {}
     }
 

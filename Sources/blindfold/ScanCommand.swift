@@ -52,6 +52,24 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .customLong("cross-filesystems"), help: "Enter directories on other file systems than their root.")
     var crossFilesystems = false
 
+    @Flag(name: .customLong("no-archives"), help: "Do not open archives and compressed streams (they are still hashed as files).")
+    var noArchives = false
+
+    @Option(name: .customLong("archive-depth"), help: ArgumentHelp("How deep archives may nest inside archives.", valueName: "n"))
+    var archiveDepth: Int = ScanLimits().archiveDepth
+
+    @Option(name: .customLong("expansion-ratio"), help: ArgumentHelp("Bytes an archive may produce, as a multiple of its own size.", valueName: "x"))
+    var expansionRatio: Int = ScanLimits().expansionRatio
+
+    @Option(name: .customLong("expansion-bytes"), help: ArgumentHelp("Bytes an archive may produce in all (with its nested archives).", valueName: "n"))
+    var expansionBytes: Int64 = ScanLimits().expansionBytes
+
+    @Option(name: .customLong("archive-entries"), help: ArgumentHelp("Members one archive may list.", valueName: "n"))
+    var archiveEntries: Int = ScanLimits().entriesPerArchive
+
+    @Option(name: .customLong("seekable-archive-bytes"), help: ArgumentHelp("Largest 7-Zip archive held in memory to be expanded (7-Zip needs random access).", valueName: "n"))
+    var seekableArchiveBytes: Int64 = ScanLimits().seekableArchiveBytes
+
     @Option(name: .long, help: ArgumentHelp("Plugins to run, comma-separated (default: all; see 'blindfold plugins').", valueName: "ids"))
     var plugins: String?
 
@@ -77,6 +95,11 @@ struct ScanCommand: ParsableCommand {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let ioJobs, ioJobs < 1 { throw ValidationError("--io-jobs must be at least 1") }
         if sniffBytes < 16 { throw ValidationError("--sniff-bytes must be at least 16") }
+        if archiveDepth < 0 { throw ValidationError("--archive-depth must be 0 or more") }
+        if expansionRatio < 1 { throw ValidationError("--expansion-ratio must be at least 1") }
+        if expansionBytes < 1 { throw ValidationError("--expansion-bytes must be at least 1") }
+        if archiveEntries < 1 { throw ValidationError("--archive-entries must be at least 1") }
+        if seekableArchiveBytes < 0 { throw ValidationError("--seekable-archive-bytes must be 0 or more") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
     }
 
@@ -104,6 +127,12 @@ struct ScanCommand: ParsableCommand {
             roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
             jobs: jobs ?? cores, ioJobs: ioJobs ?? cores, toolVersion: BlindfoldCommand.version)
         configuration.walkOptions = FileSystemWalker.Options(excludes: exclude, crossFilesystems: crossFilesystems)
+        configuration.expandArchives = !noArchives
+        configuration.limits.archiveDepth = archiveDepth
+        configuration.limits.expansionRatio = expansionRatio
+        configuration.limits.expansionBytes = expansionBytes
+        configuration.limits.entriesPerArchive = archiveEntries
+        configuration.limits.seekableArchiveBytes = seekableArchiveBytes
         configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, profile: sniffProfile)
 
         try output.create()
