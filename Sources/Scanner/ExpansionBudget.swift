@@ -8,7 +8,7 @@ import Evidence
 final class ExpansionBudget {
     private let limits: ScanLimits
     private let parent: ExpansionBudget?
-    private let container: TeeInput
+    private let containerSize: () -> Int64
     private let declaredSize: Int64?
     private(set) var produced: Int64 = 0
     /// Set once the budget is exceeded: the limit's name and a reason.
@@ -18,9 +18,10 @@ final class ExpansionBudget {
     /// expand more than 100x).
     static let ratioFloor: Int64 = 1 << 20
 
-    init(limits: ScanLimits, container: TeeInput, declaredSize: Int64?, parent: ExpansionBudget?) {
+    /// A budget for a container whose size so far `containerSize` reports (bytes read of it).
+    init(limits: ScanLimits, containerSize: @escaping () -> Int64, declaredSize: Int64?, parent: ExpansionBudget?) {
         self.limits = limits
-        self.container = container
+        self.containerSize = containerSize
         self.declaredSize = declaredSize
         self.parent = parent
     }
@@ -29,7 +30,7 @@ final class ExpansionBudget {
     func charge(_ bytes: Int64) throws(ItemReadError) {
         if let exceeded { throw exceeded }
         produced += bytes
-        let size = max(declaredSize ?? 0, container.consumed)
+        let size = max(declaredSize ?? 0, containerSize())
         if produced > limits.expansionBytes {
             exceeded = ItemReadError(
                 status: .limit,

@@ -1,6 +1,7 @@
 import BlindfoldCore
 import Dispatch
 import Evidence
+import Foundation
 import KnownHashes
 
 /// The records one walk entry produced (an archive gives its own and its members'), with the
@@ -15,15 +16,16 @@ struct ProcessedItem: Sendable {
 /// buffers (one per archive nesting level), fresh plugin sessions per item. Not `Sendable`: it
 /// lives and dies on one thread.
 final class ItemProcessor {
-    private typealias Sessions = [(id: String, session: any HashSession)]
-
     private let configuration: ScanConfiguration
     private let sniffer: TypeSniffer?
     private let ioGate: DispatchSemaphore
     private let interrupt: InterruptFlag
     private let progress: ScanProgress
+    private let analysis: ItemAnalysis
     private var buffers: [UnsafeMutableRawBufferPointer] = []
     private var memberBytes: Int64 = 0
+    /// One sniffer per lane for batches of small members (the first is `sniffer`), made on first use.
+    private var laneSniffers: [TypeSniffer?] = []
 
     /// Bytes per read for archive members (the top level uses the configured chunk size).
     private static let memberChunk = 256 << 10
@@ -39,6 +41,7 @@ final class ItemProcessor {
         self.ioGate = ioGate
         self.interrupt = interrupt
         self.progress = progress
+        self.analysis = ItemAnalysis(configuration: configuration)
     }
 
     deinit {
@@ -93,23 +96,17 @@ final class ItemProcessor {
     ) -> Int64 {
         let buffer = buffer(for: level)
         var total: Int64 = 0
-        var sessions: Sessions = []
+        var sessions: ItemAnalysis.Sessions = []
         do throws(ItemReadError) {
             let first = try source.read(into: buffer)
             total = Int64(first)
             let head = UnsafeRawBufferPointer(rebasing: buffer[0..<first])
-            if let sniffer {
-                let signature = sniffer.sniff(head)
-                record.mime = signature.mime
-                record.description = signature.description
-                record.extensionMismatch = ExtensionCheck.isMismatch(name: record.path.effectiveName, mime: signature.mime)
-            }
-            let context = ItemContext(mime: record.mime, size: declaredSize)
-            for plugin in configuration.registry.plugins where plugin.descriptor.applies(to: context) {
-                if let session = plugin.makeSession(for: context) { sessions.append((plugin.descriptor.id, session)) }
-            }
+            analysis.identify(head, with: sniffer, into: &record)
+            sessions = analysis.sessions(for: record, size: declaredSize)
             let parallel = sessions.count > 1 && (declaredSize ?? 0) >= configuration.parallelDigestThreshold
-            let feed: (UnsafeRawBufferPointer) -> Void = { chunk in Self.feed(sessions, chunk, parallel: parallel) }
+            let feed: (UnsafeRawBufferPointer) -> Void = { [sessions] chunk in
+                ItemAnalysis.feed(sessions, chunk, parallel: parallel)
+            }
             feed(head)
 
             if let access = configuration.expandArchives ? ArchiveDetection.access(for: record.mime) : nil, first > 0 {
@@ -135,16 +132,7 @@ final class ItemProcessor {
             return total
         }
         if level > 0 { record.size = total }
-        for (id, session) in sessions {
-            switch session.finish() {
-            case .values(let outputs): record.hashes.append(contentsOf: outputs)
-            case .notApplicable: break
-            case .failure(let failure): record.pluginErrors.append(PluginErrorNote(plugin: id, reason: failure.recorded))
-            }
-        }
-        // Hashes exist only for items read in full, so every item with hashes is matched,
-        // including containers whose structure turned out damaged.
-        if !record.hashes.isEmpty { record.matches = configuration.matcher.matches(for: record.hashes) }
+        analysis.finish(sessions, into: &record)
         return total
     }
 
@@ -168,7 +156,9 @@ final class ItemProcessor {
             record.reason = "archive_depth: nested \(depth) archives deep; its members are not examined"
             return tee.consumed
         }
-        let budget = ExpansionBudget(limits: limits, container: tee, declaredSize: declaredSize, parent: parentBudget)
+        let budget = ExpansionBudget(
+            limits: limits, containerSize: { [unowned tee] in tee.consumed }, declaredSize: declaredSize,
+            parent: parentBudget)
         var note: (ItemStatus, String)?
         switch access {
         case .streaming:
@@ -203,33 +193,39 @@ final class ItemProcessor {
     }
 
     /// Lists every member of `reader`: records for special members, reads regular ones
-    /// (recursing into nested containers). Returns why listing stopped early, if it did.
+    /// (recursing into nested containers). Small members are read whole and analysed in
+    /// batches on every core; records keep archive order. Returns why listing stopped early.
     private func list(
         _ reader: ArchiveReader, level: Int, budget: ExpansionBudget, container: inout ItemRecord,
         members: inout [ItemRecord]
     ) -> (ItemStatus, String)? {
         var listed = 0
         var produced: Int64 = 0
+        var batch = MemberBatch()
         defer {
             container.container = ContainerInfo(format: reader.formatName, members: listed, memberBytes: produced)
             memberBytes += level == 0 ? produced : 0
         }
+        func stop(_ note: (ItemStatus, String)?) -> (ItemStatus, String)? {
+            flush(&batch, level: level, budget: budget, into: &members)
+            if note == nil, let exhausted = budget.exhausted { return (exhausted.status, exhausted.reason) }
+            return note
+        }
         while true {
-            if interrupt.isRaised { return (.skipped, "scan interrupted while its members were listed") }
+            if interrupt.isRaised { return stop((.skipped, "scan interrupted while its members were listed")) }
             let entry: ArchiveEntry
             switch reader.next() {
-            case .end: return nil
-            case .failure(let status, let reason): return (status, reason)
+            case .end: return stop(nil)
+            case .failure(let status, let reason): return stop((status, reason))
             case .entry(let next): entry = next
             }
             listed += 1
             if listed > configuration.limits.entriesPerArchive {
-                return (.limit, "entries_per_archive: more than \(configuration.limits.entriesPerArchive) members; the rest are not examined")
+                return stop((.limit, "entries_per_archive: more than \(configuration.limits.entriesPerArchive) members; the rest are not examined"))
             }
             if entry.kind == .directory { continue }
-            let layer = VirtualPath.Layer(format: reader.formatName, member: entry.name)
             var path = container.path
-            path.layers.append(layer)
+            path.layers.append(VirtualPath.Layer(format: reader.formatName, member: entry.name))
             var member = ItemRecord(path: path, kind: entry.kind)
             member.size = entry.declaredSize
             member.mtime = entry.mtime
@@ -239,23 +235,107 @@ final class ItemProcessor {
                 member.reason = entry.isHardLink
                     ? "hard link inside the archive; its data is recorded under the member it links to"
                     : "special member (\(entry.kind.rawValue)), recorded and never opened"
-                members.append(member)
+                batch.add(MemberBatch.Job(record: member, data: [], readFailed: true))
                 continue
             }
             if entry.isEncrypted {
                 member.status = .encrypted
                 member.reason = "member data is encrypted; no key is used"
-                members.append(member)
+                batch.add(MemberBatch.Job(record: member, data: [], readFailed: true))
                 continue
             }
-            var nested: [ItemRecord] = []
             let source = MemberChunkSource(reader: reader, budget: budget)
-            produced += read(
-                from: source, level: level + 1, declaredSize: entry.declaredSize, parentBudget: budget,
-                into: &member, members: &nested)
-            members.append(member)
+            if let size = entry.declaredSize, size <= MemberBatch.memberLimit {
+                let job = readWhole(source, member, level: level + 1)
+                produced += Int64(job.data.count)
+                batch.add(job)
+                if batch.isFull { flush(&batch, level: level, budget: budget, into: &members) }
+            } else {
+                flush(&batch, level: level, budget: budget, into: &members)
+                var nested: [ItemRecord] = []
+                produced += read(
+                    from: source, level: level + 1, declaredSize: entry.declaredSize, parentBudget: budget,
+                    into: &member, members: &nested)
+                members.append(member)
+                members.append(contentsOf: nested)
+            }
+            if let exhausted = budget.exhausted { return stop((exhausted.status, exhausted.reason)) }
+        }
+    }
+
+    /// Reads a small member into memory (its bytes are still read once, and charged to the budgets).
+    private func readWhole(_ source: MemberChunkSource, _ member: ItemRecord, level: Int) -> MemberBatch.Job {
+        let buffer = buffer(for: level)
+        var data: [UInt8] = []
+        var record = member
+        do throws(ItemReadError) {
+            while true {
+                if interrupt.isRaised {
+                    throw ItemReadError(status: .skipped, reason: "scan interrupted before the item was read to the end")
+                }
+                let count = try source.read(into: buffer)
+                if count == 0 { break }
+                data.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+            }
+        } catch {
+            record.status = error.status
+            let size = member.size.map { " of \($0)" } ?? ""
+            record.reason = "\(error.reason) (after \(data.count)\(size) bytes)"
+            return MemberBatch.Job(record: record, data: [], readFailed: true)
+        }
+        return MemberBatch.Job(record: record, data: data, readFailed: false)
+    }
+
+    /// Analyses the batched members on every core, expands the ones that are containers
+    /// (from memory, in order), and appends all their records.
+    private func flush(_ batch: inout MemberBatch, level: Int, budget: ExpansionBudget, into members: inout [ItemRecord]) {
+        guard !batch.isEmpty else { return }
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        while laneSniffers.count < lanes {
+            if laneSniffers.isEmpty {
+                laneSniffers.append(sniffer)
+            } else {
+                laneSniffers.append(try? configuration.sniffOptions.map { options throws(MagicError) in
+                    try TypeSniffer(options: options)
+                })
+            }
+        }
+        let jobs = MemberBatch.analyse(batch.take(), sniffers: laneSniffers, analysis: analysis)
+        for var job in jobs {
+            var nested: [ItemRecord] = []
+            if !job.readFailed, configuration.expandArchives, let access = ArchiveDetection.access(for: job.record.mime) {
+                expandInMemory(job.data, access: access, level: level + 1, parentBudget: budget, record: &job.record, members: &nested)
+            }
+            members.append(job.record)
             members.append(contentsOf: nested)
-            if let exhausted = budget.exhausted { return (exhausted.status, exhausted.reason) }
+        }
+    }
+
+    /// Expands a container whose bytes are all in memory (a small member).
+    private func expandInMemory(
+        _ data: [UInt8], access: ArchiveAccess, level: Int, parentBudget: ExpansionBudget,
+        record: inout ItemRecord, members: inout [ItemRecord]
+    ) {
+        let depth = record.path.layers.count
+        guard depth < configuration.limits.archiveDepth else {
+            record.status = .limit
+            record.reason = "archive_depth: nested \(depth) archives deep; its members are not examined"
+            return
+        }
+        let size = Int64(data.count)
+        let budget = ExpansionBudget(
+            limits: configuration.limits, containerSize: { size }, declaredSize: size, parent: parentBudget)
+        let note: (ItemStatus, String)? = data.withUnsafeBytes { memory in
+            do throws(ItemReadError) {
+                let reader = try ArchiveReader(memory: memory)
+                return list(reader, level: level, budget: budget, container: &record, members: &members)
+            } catch {
+                return (error.status, error.reason)
+            }
+        }
+        if let (status, reason) = note {
+            record.status = status
+            record.reason = reason
         }
     }
 
@@ -268,27 +348,4 @@ final class ItemProcessor {
         }
         return buffers[level]
     }
-
-    /// Feeds one chunk to every session; for large items each session runs on its own core.
-    private static func feed(_ sessions: Sessions, _ chunk: UnsafeRawBufferPointer, parallel: Bool) {
-        if parallel {
-            let lanes = ParallelLanes(sessions: sessions.map(\.session), chunk: chunk)
-            DispatchQueue.concurrentPerform(iterations: lanes.sessions.count) { index in
-                lanes.sessions[index].update(lanes.chunk)
-            }
-        } else {
-            for entry in sessions { entry.session.update(chunk) }
-        }
-    }
-}
-
-/// The sessions of one item and one chunk, handed to `concurrentPerform` for one round.
-///
-/// `@unchecked Sendable` is safe here because of how it is used: each iteration touches exactly
-/// one session (its own index), the chunk is only read, and `concurrentPerform` returns only
-/// after every iteration finished, so no session is used by two threads at once and the chunk
-/// outlives every reader. Nothing keeps this value beyond that call.
-private struct ParallelLanes: @unchecked Sendable {
-    let sessions: [any HashSession]
-    let chunk: UnsafeRawBufferPointer
 }

@@ -1,0 +1,78 @@
+import BlindfoldCore
+import Dispatch
+import Evidence
+import KnownHashes
+
+/// The steps every item goes through, whatever its source: identify the type from the head,
+/// open the plugin sessions that apply, feed them, finish and match.
+struct ItemAnalysis {
+    typealias Sessions = [(id: String, session: any HashSession)]
+
+    let configuration: ScanConfiguration
+
+    /// Sets `mime`, `description` and `extension_mismatch` from the item's first bytes.
+    func identify(_ head: UnsafeRawBufferPointer, with sniffer: TypeSniffer?, into record: inout ItemRecord) {
+        guard let sniffer else { return }
+        let signature = sniffer.sniff(head)
+        record.mime = signature.mime
+        record.description = signature.description
+        record.extensionMismatch = ExtensionCheck.isMismatch(name: record.path.effectiveName, mime: signature.mime)
+    }
+
+    /// Fresh sessions of every plugin that applies to the item.
+    func sessions(for record: ItemRecord, size: Int64?) -> Sessions {
+        let context = ItemContext(mime: record.mime, size: size)
+        var sessions: Sessions = []
+        for plugin in configuration.registry.plugins where plugin.descriptor.applies(to: context) {
+            if let session = plugin.makeSession(for: context) { sessions.append((plugin.descriptor.id, session)) }
+        }
+        return sessions
+    }
+
+    /// Collects the sessions' values (or failures) and matches the hashes against every set.
+    ///
+    /// Hashes exist only for items read in full, so every item with hashes is matched,
+    /// including containers whose structure turned out damaged.
+    func finish(_ sessions: Sessions, into record: inout ItemRecord) {
+        for (id, session) in sessions {
+            switch session.finish() {
+            case .values(let outputs): record.hashes.append(contentsOf: outputs)
+            case .notApplicable: break
+            case .failure(let failure): record.pluginErrors.append(PluginErrorNote(plugin: id, reason: failure.recorded))
+            }
+        }
+        if !record.hashes.isEmpty { record.matches = configuration.matcher.matches(for: record.hashes) }
+    }
+
+    /// Everything for an item whose bytes are all in memory.
+    func analyse(_ data: UnsafeRawBufferPointer, with sniffer: TypeSniffer?, into record: inout ItemRecord) {
+        identify(UnsafeRawBufferPointer(rebasing: data.prefix(configuration.chunkSize)), with: sniffer, into: &record)
+        let sessions = sessions(for: record, size: Int64(data.count))
+        Self.feed(sessions, data, parallel: false)
+        record.size = Int64(data.count)
+        finish(sessions, into: &record)
+    }
+
+    /// Feeds one chunk to every session; for large items each session runs on its own core.
+    static func feed(_ sessions: Sessions, _ chunk: UnsafeRawBufferPointer, parallel: Bool) {
+        if parallel {
+            let lanes = ParallelLanes(sessions: sessions.map(\.session), chunk: chunk)
+            DispatchQueue.concurrentPerform(iterations: lanes.sessions.count) { index in
+                lanes.sessions[index].update(lanes.chunk)
+            }
+        } else {
+            for entry in sessions { entry.session.update(chunk) }
+        }
+    }
+}
+
+/// The sessions of one item and one chunk, handed to `concurrentPerform` for one round.
+///
+/// `@unchecked Sendable` is safe here because of how it is used: each iteration touches exactly
+/// one session (its own index), the chunk is only read, and `concurrentPerform` returns only
+/// after every iteration finished, so no session is used by two threads at once and the chunk
+/// outlives every reader. Nothing keeps this value beyond that call.
+private struct ParallelLanes: @unchecked Sendable {
+    let sessions: [any HashSession]
+    let chunk: UnsafeRawBufferPointer
+}
