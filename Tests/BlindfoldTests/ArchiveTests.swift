@@ -264,6 +264,29 @@ struct ArchiveTests {
         #expect(open.object("hashes")?.string("sha256") == String(expected))
     }
 
+    @Test("7z with encrypted data and with encrypted headers: members or the archive say encrypted")
+    func encrypted7z() throws {
+        let workspace = try TemporaryDirectory("encrypted-7z")
+        defer { workspace.remove() }
+        let w = workspace.path
+        try Self.shell("""
+            cd '\(w)' && mkdir evidence && printf 'one\\n' > one.txt && printf 'two\\n' > two.txt \
+            && 7z a -psecret evidence/data.7z one.txt two.txt >/dev/null \
+            && 7z a -psecret -mhe=on evidence/headers.7z one.txt two.txt >/dev/null \
+            && printf 'plain\\n' > evidence/plain.txt
+            """)
+        let (result, manifest) = try Self.scan(workspace.child("evidence").path, out: workspace.child("out").path)
+        #expect(result.exitCode == 0)
+        let data = Self.members(of: manifest, in: "data.7z")
+        #expect(data.count == 2)
+        #expect(data.allSatisfy { $0.string("status") == "encrypted" && $0.object("hashes") == nil })
+        let headers = try #require(manifest.item("headers.7z"))
+        #expect(headers.string("status") == "encrypted")
+        #expect(headers.object("hashes")?.string("sha256") != nil, "the container's own bytes are still hashed")
+        #expect(Self.members(of: manifest, in: "headers.7z").isEmpty)
+        #expect(manifest.item("plain.txt")?.string("status") == "ok", "the scan goes on")
+    }
+
     @Test("a truncated archive keeps the members read before the damage; the damaged one says so")
     func truncatedArchive() throws {
         let workspace = try TemporaryDirectory("truncated")

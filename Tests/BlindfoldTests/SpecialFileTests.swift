@@ -129,6 +129,29 @@ struct SpecialFileTests {
         #expect(locked.string("status") == "unreadable")
     }
 
+    @Test("a file that vanishes or is replaced between listing and opening is recorded as vanished")
+    func vanishedAndReplaced() throws {
+        let workspace = try TemporaryDirectory("vanish")
+        defer { workspace.remove() }
+        let path = workspace.child("evidence.bin").path
+        try Data("original".utf8).write(to: URL(fileURLWithPath: path))
+        let listed = try FileStat.of(PathBytes(path)).get()
+        // Replaced: same name, another inode (made while the original still exists, so the
+        // file system cannot hand the freed inode number straight back).
+        try Data("impostor".utf8).write(to: URL(fileURLWithPath: workspace.child("other").path))
+        #expect(rename(workspace.child("other").path, path) == 0)
+        let replaced = #expect(throws: ItemReadError.self) { _ = try EvidenceFile(path: PathBytes(path), expected: listed) }
+        #expect(replaced?.status == .vanished)
+        // Gone.
+        try FileManager.default.removeItem(atPath: path)
+        let gone = #expect(throws: ItemReadError.self) { _ = try EvidenceFile(path: PathBytes(path), expected: listed) }
+        #expect(gone?.status == .vanished)
+        // Replaced by a symbolic link: O_NOFOLLOW refuses it.
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "/etc/hostname")
+        let link = #expect(throws: ItemReadError.self) { _ = try EvidenceFile(path: PathBytes(path), expected: listed) }
+        #expect(link?.status == .vanished)
+    }
+
     @Test("a file replaced by a FIFO between listing and opening never blocks the scan")
     func fifoNeverBlocks() throws {
         // Opening goes through O_NONBLOCK and checks the type after open: prove the building
@@ -142,5 +165,46 @@ struct SpecialFileTests {
             _ = try EvidenceFile(path: PathBytes(pipe), expected: nil)
         }
         #expect(Date().timeIntervalSince(started) < 2)
+    }
+}
+
+/// Mount points under /dev (shm, pts) give a real "other file system" case without mounting anything.
+@Suite("File system boundaries")
+struct FileSystemBoundaryTests {
+    static let devMounts: [String] = {
+        guard let mounts = try? String(contentsOfFile: "/proc/mounts", encoding: .utf8) else { return [] }
+        return mounts.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 1, fields[1].hasPrefix("/dev/"), !fields[1].dropFirst(5).contains("/") else { return nil }
+            return String(fields[1].dropFirst(5))
+        }
+    }()
+
+    @Test("directories on another file system are recorded as skipped unless --cross-filesystems",
+          .enabled(if: !devMounts.isEmpty, "no mount point directly under /dev on this machine"))
+    func otherFileSystemsAreNotEntered() throws {
+        let workspace = try TemporaryDirectory("xdev")
+        defer { workspace.remove() }
+        // /dev holds devices (never opened), links (never followed) and mount points.
+        let result = try ProcessRunner.blindfold(["scan", "/dev", "--out", workspace.child("out").path, "--plugins", "sha256"])
+        #expect([0, 1].contains(result.exitCode), "\(result.stderr)")
+        let manifest = try ParsedManifest(directory: workspace.child("out"))
+        for mount in Self.devMounts {
+            let record = try #require(manifest.item(mount), "no record for /dev/\(mount)")
+            #expect(record.string("kind") == "directory")
+            #expect(record.string("status") == "skipped")
+            #expect(record.string("reason")?.contains("another file system") == true)
+            #expect(!manifest.items.contains { ($0.string("path") ?? "").hasPrefix(mount + "/") })
+        }
+        #expect(manifest.items.allSatisfy { $0.string("kind") == "file" || $0.object("hashes") == nil },
+                "devices and links are never read")
+        let crossed = try ProcessRunner.blindfold([
+            "scan", "/dev", "--out", workspace.child("out2").path, "--plugins", "sha256", "--cross-filesystems",
+        ])
+        #expect([0, 1].contains(crossed.exitCode))
+        let entered = try ParsedManifest(directory: workspace.child("out2"))
+        for mount in Self.devMounts {
+            #expect(entered.item(mount)?.string("status") != "skipped")
+        }
     }
 }
