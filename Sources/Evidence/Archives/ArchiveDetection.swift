@@ -12,6 +12,13 @@ public enum ArchiveDetection {
         "application/java-archive", "application/x-debian-package",
     ]
 
+    /// Zip-based document and package formats: their members (embedded pictures above all)
+    /// are examined like any zip's.
+    static let zipBasedPrefixes = [
+        "application/vnd.openxmlformats-officedocument.", "application/vnd.oasis.opendocument.",
+        "application/epub+zip", "application/vnd.android.package-archive",
+    ]
+
     /// MIME types whose index sits at the end, so libarchive needs to seek (7-Zip).
     static let needsSeeking: Set<String> = ["application/x-7z-compressed"]
 
@@ -19,6 +26,7 @@ public enum ArchiveDetection {
     public static func access(for mime: String?) -> ArchiveAccess? {
         guard let mime else { return nil }
         if streamable.contains(mime) { return .streaming }
+        if zipBasedPrefixes.contains(where: { mime.hasPrefix($0) }) { return .streaming }
         if needsSeeking.contains(mime) { return .seeking }
         return nil
     }

@@ -32,10 +32,13 @@ struct ParsedManifest {
         items = Array(objects.dropFirst().dropLast())
     }
 
-    /// The item whose `path` is `path`.
+    /// The item whose `path` is `path` (the file itself, not a member inside it).
     func item(_ path: String) -> [String: Any]? {
-        items.first { $0["path"] as? String == path }
+        items.first { $0["path"] as? String == path && $0["layers"] == nil }
     }
+
+    /// Items that are files or special files of the tree itself (not archive members).
+    var topLevelItems: [[String: Any]] { items.filter { $0["layers"] == nil } }
 }
 
 struct ManifestParseError: Error, CustomStringConvertible {
