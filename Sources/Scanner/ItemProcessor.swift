@@ -149,11 +149,9 @@ final class ItemProcessor {
         let tee = TeeInput(
             source: source, buffer: buffer, firstCount: firstCount, interrupt: interrupt,
             keepCopyUpTo: access == .seeking ? limits.seekableArchiveBytes : nil, feed: feed)
-        let depth = record.path.layers.count
-        guard depth < limits.archiveDepth else {
+        if let reason = depthLimitReason(record) {
             try tee.drain()
-            record.status = .limit
-            record.reason = "archive_depth: nested \(depth) archives deep; its members are not examined"
+            Self.apply((.limit, reason), to: &record)
             return tee.consumed
         }
         let budget = ExpansionBudget(
@@ -175,21 +173,39 @@ final class ItemProcessor {
             if tee.copyOverflowed {
                 note = (.limit, "seekable_archive_bytes: larger than \(limits.seekableArchiveBytes) bytes, so hashed but not expanded")
             } else {
-                note = tee.copy.withUnsafeBytes { memory -> (ItemStatus, String)? in
-                    do throws(ItemReadError) {
-                        let reader = try ArchiveReader(memory: memory)
-                        return list(reader, level: level, budget: budget, container: &record, members: &members)
-                    } catch {
-                        return (error.status, error.reason)
-                    }
+                note = tee.copy.withUnsafeBytes { memory in
+                    listInMemory(memory, level: level, budget: budget, container: &record, members: &members)
                 }
             }
         }
-        if let (status, reason) = note {
-            record.status = status
-            record.reason = reason
-        }
+        Self.apply(note, to: &record)
         return tee.consumed
+    }
+
+    /// Lists a container whose bytes are all in memory; returns why listing stopped early.
+    private func listInMemory(
+        _ memory: UnsafeRawBufferPointer, level: Int, budget: ExpansionBudget, container: inout ItemRecord,
+        members: inout [ItemRecord]
+    ) -> (ItemStatus, String)? {
+        do throws(ItemReadError) {
+            let reader = try ArchiveReader(memory: memory)
+            return list(reader, level: level, budget: budget, container: &container, members: &members)
+        } catch {
+            return (error.status, error.reason)
+        }
+    }
+
+    /// The reason a container at this depth is not opened, or nil when it may be.
+    private func depthLimitReason(_ record: ItemRecord) -> String? {
+        let depth = record.path.layers.count
+        guard depth >= configuration.limits.archiveDepth else { return nil }
+        return "archive_depth: nested \(depth) archives deep; its members are not examined"
+    }
+
+    private static func apply(_ note: (ItemStatus, String)?, to record: inout ItemRecord) {
+        guard let (status, reason) = note else { return }
+        record.status = status
+        record.reason = reason
     }
 
     /// Lists every member of `reader`: records for special members, reads regular ones
@@ -316,27 +332,17 @@ final class ItemProcessor {
         _ data: [UInt8], access: ArchiveAccess, level: Int, parentBudget: ExpansionBudget,
         record: inout ItemRecord, members: inout [ItemRecord]
     ) {
-        let depth = record.path.layers.count
-        guard depth < configuration.limits.archiveDepth else {
-            record.status = .limit
-            record.reason = "archive_depth: nested \(depth) archives deep; its members are not examined"
+        if let reason = depthLimitReason(record) {
+            Self.apply((.limit, reason), to: &record)
             return
         }
         let size = Int64(data.count)
         let budget = ExpansionBudget(
             limits: configuration.limits, containerSize: { size }, declaredSize: size, parent: parentBudget)
-        let note: (ItemStatus, String)? = data.withUnsafeBytes { memory in
-            do throws(ItemReadError) {
-                let reader = try ArchiveReader(memory: memory)
-                return list(reader, level: level, budget: budget, container: &record, members: &members)
-            } catch {
-                return (error.status, error.reason)
-            }
+        let note = data.withUnsafeBytes { memory in
+            listInMemory(memory, level: level, budget: budget, container: &record, members: &members)
         }
-        if let (status, reason) = note {
-            record.status = status
-            record.reason = reason
-        }
+        Self.apply(note, to: &record)
     }
 
     // MARK: - Helpers

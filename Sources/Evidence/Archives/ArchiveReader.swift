@@ -158,17 +158,8 @@ public final class ArchiveReader {
     private static func describe(_ entry: OpaquePointer) -> ArchiveEntry {
         let name = bytes(archive_entry_pathname(entry)) ?? bytes(archive_entry_pathname_utf8(entry)) ?? PathBytes([])
         let hardLink = bytes(archive_entry_hardlink(entry))
-        let kind: ItemKind
-        switch archive_entry_filetype(entry) & S_IFMT {
-        case S_IFREG: kind = .file
-        case S_IFDIR: kind = .directory
-        case S_IFLNK: kind = .symlink
-        case S_IFIFO: kind = .fifo
-        case S_IFSOCK: kind = .socket
-        case S_IFBLK: kind = .blockDevice
-        case S_IFCHR: kind = .charDevice
-        default: kind = hardLink != nil ? .file : .other
-        }
+        var kind = ItemKind(fileTypeBits: archive_entry_filetype(entry))
+        if kind == .other, hardLink != nil { kind = .file }
         return ArchiveEntry(
             name: name, kind: kind,
             declaredSize: archive_entry_size_is_set(entry) != 0 ? Int64(archive_entry_size(entry)) : nil,

@@ -20,16 +20,7 @@ public struct FileStat: Sendable, Hashable {
 
     /// Converts a C `stat`.
     public init(_ raw: stat) {
-        switch raw.st_mode & S_IFMT {
-        case S_IFREG: kind = .file
-        case S_IFDIR: kind = .directory
-        case S_IFLNK: kind = .symlink
-        case S_IFIFO: kind = .fifo
-        case S_IFSOCK: kind = .socket
-        case S_IFBLK: kind = .blockDevice
-        case S_IFCHR: kind = .charDevice
-        default: kind = .other
-        }
+        kind = ItemKind(fileTypeBits: raw.st_mode)
         size = Int64(raw.st_size)
         #if canImport(Glibc)
         mtime = Timestamp(seconds: Int64(raw.st_mtim.tv_sec), nanoseconds: Int32(raw.st_mtim.tv_nsec))
