@@ -53,3 +53,39 @@ public struct Timestamp: Hashable, Sendable, Comparable {
         (lhs.seconds, lhs.nanoseconds) < (rhs.seconds, rhs.nanoseconds)
     }
 }
+
+extension Timestamp {
+    /// Parses the form ``rfc3339`` writes (`YYYY-MM-DDTHH:MM:SS[.fraction]Z`), or returns nil.
+    public init?(rfc3339 text: String) {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
+        func number(_ range: Range<Int>) -> Int32? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value: Int32 = 0
+            for byte in bytes[range] {
+                guard byte >= 48, byte <= 57 else { return nil }
+                value = value * 10 + Int32(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19)
+        else { return nil }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        var nanoseconds: Int32 = 0
+        if bytes[19] == UInt8(ascii: ".") {
+            let digits = bytes[20..<(bytes.count - 1)]
+            guard !digits.isEmpty, digits.count <= 9, let fraction = number(20..<(bytes.count - 1)) else { return nil }
+            nanoseconds = fraction * Int32(Timestamp.pow10(9 - digits.count))
+        }
+        self.init(seconds: Int64(timegm(&parts)), nanoseconds: nanoseconds)
+    }
+
+    private static func pow10(_ exponent: Int) -> Int { (0..<exponent).reduce(1) { result, _ in result * 10 } }
+}

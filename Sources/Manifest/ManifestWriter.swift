@@ -14,6 +14,8 @@ import Crypto
 public final class ManifestWriter {
     /// The manifest's final file name inside the output directory.
     public static let fileName = "manifest.jsonl"
+    /// The name it has while the scan runs (what `--resume` continues).
+    public static let partialName = ".manifest.jsonl.partial"
     /// The sidecar's file name.
     public static let sidecarName = "manifest.jsonl.sha256"
 
@@ -23,27 +25,51 @@ public final class ManifestWriter {
     private var buffer: [UInt8] = []
     private var hasher = SHA256()
     private var failure: ManifestError?
+    /// Bytes handed to the file so far (the buffer not included).
+    public private(set) var bytesOnDisk: Int64 = 0
+    /// Bytes waiting in the buffer.
+    public var bufferedBytes: Int { buffer.count }
 
     /// The final manifest path.
     public var manifestPath: String { directory + "/" + Self.fileName }
 
-    /// Starts a manifest in `directory` (which must exist).
-    public init(directory: String) throws(ManifestError) {
+    /// Starts a manifest in `directory` (which must exist), or continues the partial one
+    /// there when `continuing` (its bytes are read once to carry on the digest).
+    public init(directory: String, continuing: Bool = false) throws(ManifestError) {
         self.directory = directory
-        self.temporaryPath = directory + "/." + Self.fileName + ".partial-\(getpid())"
-        let fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        self.temporaryPath = directory + "/" + Self.partialName
+        let flags = continuing ? O_RDWR | O_APPEND | O_CLOEXEC : O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
+        let fd = open(temporaryPath, flags, 0o644)
         guard fd >= 0 else {
-            throw ManifestError(path: temporaryPath, operation: "create", code: errno)
+            throw ManifestError(path: temporaryPath, operation: continuing ? "open" : "create", code: errno)
         }
         descriptor = fd
         buffer.reserveCapacity(1 << 20)
+        if continuing {
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            var offset: Int64 = 0
+            while true {
+                let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(offset)) }
+                guard count >= 0 else { throw ManifestError(path: temporaryPath, operation: "read", code: errno) }
+                if count == 0 { break }
+                chunk.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+                offset += Int64(count)
+            }
+            bytesOnDisk = offset
+        }
     }
 
     deinit {
-        if descriptor >= 0 {
-            close(descriptor)
-            unlink(temporaryPath)
-        }
+        // A manifest that was not finished stays under its partial name for --resume.
+        if descriptor >= 0 { close(descriptor) }
+    }
+
+    /// Hands the buffer to the file and syncs it; returns the bytes now on disk.
+    @discardableResult
+    public func checkpoint() -> Int64 {
+        flush()
+        _ = fdatasync(descriptor)
+        return bytesOnDisk
     }
 
     /// Appends one JSON line. A write failure is remembered and reported by ``finish()``.
@@ -89,6 +115,7 @@ public final class ManifestWriter {
             }
             offset += written
         }
+        bytesOnDisk += Int64(buffer.count)
         buffer.removeAll(keepingCapacity: true)
     }
 

@@ -10,6 +10,8 @@ struct ProcessedItem: Sendable {
     var records: [ItemRecord]
     var bytesRead: Int64
     var memberBytes: Int64
+    /// True when the scan was being interrupted as the entry finished: it may be incomplete.
+    var interrupted = false
 }
 
 /// One worker's tools for turning a walk entry into records: its own libmagic cookie, its own

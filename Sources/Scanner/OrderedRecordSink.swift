@@ -16,15 +16,27 @@ final class OrderedRecordSink: @unchecked Sendable {
     private let window: Int
     private let multipleRoots: Bool
     private let progress: ScanProgress
+    private let journal: ScanJournal
+    private let checkpointBytes: Int
     private var pending: [Int: ProcessedItem] = [:]
-    private var nextToWrite = 0
-    private var summary = ScanSummary()
+    private var nextToWrite: Int
+    private var summary: ScanSummary
+    /// False once an entry recorded while the scan was being interrupted is written: no
+    /// checkpoint may then cover it, so a resumed scan reads that entry again.
+    private var checkpointing = true
 
-    init(writer: ManifestWriter, window: Int, multipleRoots: Bool, progress: ScanProgress) {
+    init(
+        writer: ManifestWriter, journal: ScanJournal, checkpointBytes: Int, window: Int, multipleRoots: Bool,
+        progress: ScanProgress, resume: ResumePoint?
+    ) {
         self.writer = writer
+        self.journal = journal
+        self.checkpointBytes = checkpointBytes
         self.window = window
         self.multipleRoots = multipleRoots
         self.progress = progress
+        self.nextToWrite = resume?.entries ?? 0
+        self.summary = resume?.summary ?? ScanSummary()
     }
 
     /// Blocks until item `sequence` fits in the window, or the scan is interrupted.
@@ -43,16 +55,26 @@ final class OrderedRecordSink: @unchecked Sendable {
         pending[sequence] = item
         var wrote = false
         while let next = pending.removeValue(forKey: nextToWrite) {
+            if next.interrupted && checkpointing {
+                checkpoint()
+                checkpointing = false
+            }
             for (index, record) in next.records.enumerated() {
                 writer.append(record.manifestJSON(multipleRoots: multipleRoots))
                 summary.add(record, bytesRead: index == 0 ? next.bytesRead : 0)
+                progress.itemDone()
             }
             summary.memberBytes += next.memberBytes
-            progress.itemDone()
             nextToWrite += 1
             wrote = true
+            if checkpointing && writer.bufferedBytes >= checkpointBytes { checkpoint() }
         }
         if wrote { condition.broadcast() }
+    }
+
+    /// Syncs the manifest and journals that every entry before `nextToWrite` is on disk.
+    private func checkpoint() {
+        journal.record(ScanCheckpoint(entries: nextToWrite, bytes: writer.checkpoint()))
     }
 
     /// Writes the summary line and closes the manifest. Call after every worker has stopped.
@@ -61,6 +83,7 @@ final class OrderedRecordSink: @unchecked Sendable {
         defer { condition.unlock() }
         // Records after a gap (an item that was never delivered) cannot be written in order;
         // this only happens when the scan was interrupted, and the summary then says incomplete.
+        if checkpointing { checkpoint() }
         let finished = Timestamp.now()
         writer.append(summary.manifestJSON(
             finished: finished, durationSeconds: started.seconds(until: finished),

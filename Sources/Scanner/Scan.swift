@@ -35,17 +35,28 @@ public struct Scan: Sendable {
     ///
     /// - Throws: ``ManifestError`` when the manifest cannot even be started, or ``MagicError``
     ///   when libmagic cannot be set up; nothing has been read then.
-    public func run(interrupt: InterruptFlag, progress: ScanProgress) throws -> ScanOutcome {
+    ///
+    /// With `resume`, the partial manifest (prepared by ``ScanResume/prepare(directory:started:)``)
+    /// is continued after its kept entries instead of being started anew.
+    public func run(interrupt: InterruptFlag, progress: ScanProgress, resume: ResumePoint? = nil) throws -> ScanOutcome {
         let started = Timestamp.now()
         // Fail before any evidence is read when libmagic is unusable.
         if let options = configuration.sniffOptions { _ = try TypeSniffer(options: options) }
-        let writer = try ManifestWriter(directory: configuration.outputDirectory)
-        writer.append(configuration.headerJSON(started: started))
+        let directory = configuration.outputDirectory
+        let writer = try ManifestWriter(directory: directory, continuing: resume != nil)
+        let journal = try ScanJournal(directory: directory, truncate: resume == nil)
+        if resume == nil {
+            writer.append(configuration.headerJSON(started: started))
+            journal.record(ScanCheckpoint(entries: 0, bytes: writer.checkpoint()))
+        }
 
         let sink = OrderedRecordSink(
-            writer: writer, window: max(256, configuration.jobs * 64),
-            multipleRoots: configuration.roots.count > 1, progress: progress)
-        let queue = WorkQueue(walker: FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions))
+            writer: writer, journal: journal, checkpointBytes: configuration.checkpointBytes,
+            window: max(256, configuration.jobs * 64), multipleRoots: configuration.roots.count > 1,
+            progress: progress, resume: resume)
+        let queue = WorkQueue(
+            walker: FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions),
+            skip: resume?.entries ?? 0)
         let ioGate = DispatchSemaphore(value: configuration.ioJobs)
         let setupFailure = FirstFailure<MagicError>()
 
@@ -73,7 +84,8 @@ public struct Scan: Sendable {
                     if interrupt.isRaised { break }
                     guard let (sequence, entry) = queue.next() else { break }
                     progress.itemFound()
-                    let item = processor.process(entry)
+                    var item = processor.process(entry)
+                    item.interrupted = interrupt.isRaised
                     for (index, record) in item.records.enumerated() where record.status != .ok {
                         logger.info(
                             "item not read in full",
@@ -94,6 +106,7 @@ public struct Scan: Sendable {
         let finished = Timestamp.now()
         switch result {
         case .success(let digest):
+            if complete { ScanJournal.remove(in: directory) }
             return ScanOutcome(
                 summary: summary, complete: complete, manifestSHA256: digest, outputError: nil,
                 durationSeconds: started.seconds(until: finished))

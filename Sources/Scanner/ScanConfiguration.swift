@@ -29,6 +29,9 @@ public struct ScanConfiguration: Sendable {
     public var chunkSize = 1 << 20
     /// Items this large or larger have their digests computed on several cores at once.
     public var parallelDigestThreshold: Int64 = 32 << 20
+    /// How much manifest may wait in memory before it is synced and journaled (what a crash
+    /// can cost a resumed scan).
+    public var checkpointBytes = 1 << 20
     /// The tool's version for the header.
     public var toolVersion: String
 

@@ -9,9 +9,9 @@ public final class ScanProgress: Sendable {
     /// Zeroed counters.
     public init() {}
 
-    /// Items the walk has handed out so far.
+    /// Objects the walk has handed out so far (an archive counts once here).
     public var itemsFound: Int { found.load(ordering: .relaxed) }
-    /// Items recorded so far.
+    /// Records written so far (archive members included).
     public var itemsDone: Int { done.load(ordering: .relaxed) }
     /// Bytes read so far.
     public var bytesDone: Int64 { bytes.load(ordering: .relaxed) }

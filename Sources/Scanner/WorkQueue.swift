@@ -8,8 +8,12 @@ final class WorkQueue: Sendable {
     private let walker: Mutex<FileSystemWalker>
     private let issued = Atomic<Int>(0)
 
-    init(walker: sending FileSystemWalker) {
+    /// A queue over `walker`, skipping its first `skip` entries (already recorded by an
+    /// earlier run of the same scan).
+    init(walker: sending FileSystemWalker, skip: Int = 0) {
+        for _ in 0..<skip { _ = walker.next() }
         self.walker = Mutex(walker)
+        issued.store(skip, ordering: .releasing)
     }
 
     /// The sequence number the next entry will get.

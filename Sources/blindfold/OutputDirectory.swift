@@ -12,7 +12,7 @@ struct OutputDirectory {
     let path: String
 
     /// Checks `--out` against the roots without creating anything.
-    static func check(_ given: String, roots: [PathBytes], overwrite: Bool) throws -> OutputDirectory {
+    static func check(_ given: String, roots: [PathBytes], overwrite: Bool, resuming: Bool = false) throws -> OutputDirectory {
         let canonical = try CanonicalPath.prospective(given)
         for root in roots {
             let inside = canonical == root || canonical.bytes.starts(with: root.bytes + [UInt8(ascii: "/")])
@@ -31,8 +31,14 @@ struct OutputDirectory {
             guard info.st_mode & S_IFMT == S_IFDIR else {
                 throw CommandLineError("--out '\(given)' exists and is not a folder")
             }
-            if access(path + "/" + ManifestWriter.fileName, F_OK) == 0 && !overwrite {
-                throw CommandLineError("--out '\(given)' already holds a manifest: choose another folder or pass --overwrite")
+            if !resuming && !overwrite {
+                if access(path + "/" + ManifestWriter.fileName, F_OK) == 0 {
+                    throw CommandLineError("--out '\(given)' already holds a manifest: choose another folder or pass --overwrite")
+                }
+                if access(path + "/" + ManifestWriter.partialName, F_OK) == 0 {
+                    throw CommandLineError(
+                        "--out '\(given)' holds an unfinished scan: finish it with --resume, or pass --overwrite")
+                }
             }
             guard access(path, W_OK) == 0 else {
                 throw CommandLineError("--out '\(given)' is not writable")

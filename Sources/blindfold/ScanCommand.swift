@@ -5,6 +5,7 @@ import KnownHashes
 import Logging
 import Manifest
 import Scanner
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -29,10 +30,13 @@ struct ScanCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("Folders, mounted images or files to scan.", valueName: "root"))
-    var roots: [String]
+    var roots: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Output directory (created if missing; must be outside every root).", valueName: "dir"))
-    var out: String
+    var out: String?
+
+    @Option(name: .long, help: ArgumentHelp("Finish the interrupted scan whose output directory is DIR, with its original options, without re-reading what it recorded.", valueName: "dir"))
+    var resume: String?
 
     @Option(name: .customLong("known-bad"), help: ArgumentHelp("A known-bad hash set (repeatable).", valueName: "set"))
     var knownBad: [String] = []
@@ -85,13 +89,28 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace a manifest already in the output directory.")
     var overwrite = false
 
-    @Option(name: .long, help: ArgumentHelp("Progress on stderr: auto (when stderr is a terminal) or off.", valueName: "mode"))
+    @Option(name: .long, help: ArgumentHelp("Progress on stderr: auto (one line, when stderr is a terminal), json (a JSON line twice a second) or off.", valueName: "mode"))
     var progress: ProgressMode = .auto
 
     @Option(name: .customLong("log-level"), help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"))
     var logLevel: String = "warning"
 
+    @Option(name: .customLong("log-file"), help: ArgumentHelp("Append log lines to FILE instead of stderr (outside every root).", valueName: "file"))
+    var logFile: String?
+
+    @Option(name: .customLong("checkpoint-bytes"), help: ArgumentHelp("Manifest bytes held in memory before they are synced and journaled for --resume.", valueName: "n"))
+    var checkpointBytes: Int = 1 << 20
+
     func validate() throws {
+        if resume != nil {
+            guard roots.isEmpty, out == nil else {
+                throw ValidationError("--resume takes no roots and no --out: the interrupted scan's are used")
+            }
+            return
+        }
+        if roots.isEmpty { throw ValidationError("give at least one root to scan") }
+        if out == nil { throw ValidationError("--out DIR is required") }
+        if checkpointBytes < 1 { throw ValidationError("--checkpoint-bytes must be at least 1") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let ioJobs, ioJobs < 1 { throw ValidationError("--io-jobs must be at least 1") }
         if sniffBytes < 16 { throw ValidationError("--sniff-bytes must be at least 16") }
@@ -104,9 +123,29 @@ struct ScanCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let resume {
+            let invocation = try ScanInvocation.load(from: resume)
+            guard chdir(invocation.workingDirectory) == 0 else {
+                throw CommandLineError("--resume: the scan's working folder '\(invocation.workingDirectory)' is gone")
+            }
+            let original: ScanCommand
+            do {
+                original = try ScanCommand.parse(invocation.arguments)
+            } catch {
+                throw CommandLineError("--resume: the recorded invocation no longer parses (\(ScanCommand.message(for: error)))")
+            }
+            try original.execute(resuming: true)
+        } else {
+            try execute(resuming: false)
+        }
+    }
+
+    /// Runs the scan this command describes; `resuming` continues the one in its output folder.
+    private func execute(resuming: Bool) throws {
         // Everything is checked before anything is created: a bad invocation writes nothing.
         let rootPaths = try roots.map(CanonicalPath.existing)
-        let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
+        let output = try OutputDirectory.check(out ?? "", roots: rootPaths, overwrite: overwrite, resuming: resuming)
+        let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
         let sets = try loadSets()
         var registry = try PluginCatalog.registry()
         if let plugins {
@@ -115,7 +154,13 @@ struct ScanCommand: ParsableCommand {
         }
 
         let level = Logger.Level(rawValue: logLevel) ?? .warning
+        let logSink = try logTarget.map { try LogFile(path: $0) }
         LoggingSystem.bootstrap { label in
+            if let logSink {
+                var handler = FileLogHandler(label: label, file: logSink)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -134,28 +179,52 @@ struct ScanCommand: ParsableCommand {
         configuration.limits.entriesPerArchive = archiveEntries
         configuration.limits.seekableArchiveBytes = seekableArchiveBytes
         configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, profile: sniffProfile)
+        configuration.checkpointBytes = checkpointBytes
 
         try output.create()
+        var resumePoint: ResumePoint?
+        if resuming {
+            do {
+                resumePoint = try ScanResume.prepare(directory: output.path, started: Timestamp.now())
+            } catch {
+                throw CommandLineError("--resume: \(error)")
+            }
+        } else {
+            try ScanInvocation(
+                workingDirectory: FileManager.default.currentDirectoryPath,
+                arguments: Array(CommandLine.arguments.dropFirst(2))
+            ).save(in: output.path)
+        }
         let interrupt = InterruptFlag()
         let signals = InterruptSignals(flag: interrupt)
         let counters = ScanProgress()
-        let display = progress == .auto && isatty(STDERR_FILENO) == 1 ? ProgressLine(progress: counters) : nil
-        display?.start()
+        let reporter: ProgressReporter?
+        switch progress {
+        case .auto: reporter = isatty(STDERR_FILENO) == 1 ? ProgressReporter(progress: counters, style: .terminal) : nil
+        case .json: reporter = ProgressReporter(progress: counters, style: .json)
+        case .off: reporter = nil
+        }
+        reporter?.start()
         let outcome: ScanOutcome
         do {
-            outcome = try Scan(configuration: configuration, logger: logger).run(interrupt: interrupt, progress: counters)
+            outcome = try Scan(configuration: configuration, logger: logger)
+                .run(interrupt: interrupt, progress: counters, resume: resumePoint)
         } catch {
-            display?.stop()
+            reporter?.stop()
             throw CommandLineError("\(error)")
         }
-        display?.stop()
+        reporter?.stop()
         signals.cancel()
+        if outcome.complete { ScanInvocation.remove(from: output.path) }
 
         print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)
         if let error = outcome.outputError {
             CommandLineError.report("the manifest could not be written: \(error)")
         }
-        if !outcome.complete { throw ExitCode(3) }
+        if !outcome.complete {
+            CommandLineError.report("the scan is incomplete; finish it with: blindfold scan --resume \(output.path)")
+            throw ExitCode(3)
+        }
         if outcome.summary.knownBadItems > 0 { throw ExitCode(1) }
     }
 
@@ -180,6 +249,7 @@ struct ScanCommand: ParsableCommand {
 /// When to draw the progress line.
 enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
     case auto
+    case json
     case off
 }
 
