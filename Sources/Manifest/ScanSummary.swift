@@ -24,6 +24,8 @@ public struct ScanSummary: Sendable, Hashable {
     public var limitsHit: [String: Int] = [:]
     /// Items with at least one plugin failure.
     public var pluginErrors = 0
+    /// Seconds from the start of the scan to the first known-bad match written.
+    public var firstKnownBadSeconds: Double?
 
     /// An empty tally.
     public init() {}
@@ -72,6 +74,7 @@ public struct ScanSummary: Sendable, Hashable {
         object.add("extension_mismatches", extensionMismatches)
         object.add("plugin_errors", pluginErrors)
         object.add("limits_hit", counts(limitsHit) { $0 })
+        if let firstKnownBadSeconds { object.add("first_known_bad_s", .double(firstKnownBadSeconds)) }
         return object.value
     }
 }

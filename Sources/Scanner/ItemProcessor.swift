@@ -120,7 +120,7 @@ final class ItemProcessor {
                 var count = first
                 while count > 0 {
                     if interrupt.isRaised {
-                        throw ItemReadError(status: .skipped, reason: "scan interrupted before the item was read to the end")
+                        throw ItemReadError(status: .skipped, reason: interrupt.itemReason)
                     }
                     count = try source.read(into: buffer)
                     total += Int64(count)
@@ -230,7 +230,7 @@ final class ItemProcessor {
             return note
         }
         while true {
-            if interrupt.isRaised { return stop((.skipped, "scan interrupted while its members were listed")) }
+            if interrupt.isRaised { return stop((.skipped, interrupt.cause == .budget ? "the time budget ran out while its members were listed" : "scan interrupted while its members were listed")) }
             let entry: ArchiveEntry
             switch reader.next() {
             case .end: return stop(nil)
@@ -289,7 +289,7 @@ final class ItemProcessor {
         do throws(ItemReadError) {
             while true {
                 if interrupt.isRaised {
-                    throw ItemReadError(status: .skipped, reason: "scan interrupted before the item was read to the end")
+                    throw ItemReadError(status: .skipped, reason: interrupt.itemReason)
                 }
                 let count = try source.read(into: buffer)
                 if count == 0 { break }

@@ -24,6 +24,7 @@ final class OrderedRecordSink: @unchecked Sendable {
     /// False once an entry recorded while the scan was being interrupted is written: no
     /// checkpoint may then cover it, so a resumed scan reads that entry again.
     private var checkpointing = true
+    private let started = Timestamp.now()
 
     init(
         writer: ManifestWriter, journal: ScanJournal, checkpointBytes: Int, window: Int, multipleRoots: Bool,
@@ -63,6 +64,9 @@ final class OrderedRecordSink: @unchecked Sendable {
                 writer.append(record.manifestJSON(multipleRoots: multipleRoots))
                 summary.add(record, bytesRead: index == 0 ? next.bytesRead : 0)
                 progress.itemDone()
+                if summary.firstKnownBadSeconds == nil, summary.knownBadItems > 0 {
+                    summary.firstKnownBadSeconds = started.seconds(until: Timestamp.now())
+                }
             }
             summary.memberBytes += next.memberBytes
             nextToWrite += 1

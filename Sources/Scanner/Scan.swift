@@ -17,6 +17,10 @@ public struct ScanOutcome: Sendable {
     public var outputError: ManifestError?
     /// Wall-clock seconds.
     public var durationSeconds: Double
+    /// What stopped the scan early, if anything did.
+    public var stoppedBy: InterruptFlag.Cause?
+    /// What the walk found and what was examined (filled for every scan).
+    public var coverage: TriageCoverage
 }
 
 /// Runs one scan: walks the roots, reads and hashes every item with `jobs` workers, and writes
@@ -54,9 +58,12 @@ public struct Scan: Sendable {
             writer: writer, journal: journal, checkpointBytes: configuration.checkpointBytes,
             window: max(256, configuration.jobs * 64), multipleRoots: configuration.roots.count > 1,
             progress: progress, resume: resume)
-        let queue = WorkQueue(
-            walker: FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions),
-            skip: resume?.entries ?? 0)
+        let walker = FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions)
+        let coverage = TriageCoverage()
+        let queue: any EntrySource = configuration.triage
+            ? TriageQueue(walker: walker, coverage: coverage, interrupt: interrupt)
+            : WorkQueue(walker: walker, skip: resume?.entries ?? 0)
+        let budgetTimer = configuration.budgetSeconds.map { BudgetTimer(seconds: $0, interrupt: interrupt) }
         let ioGate = DispatchSemaphore(value: configuration.ioJobs)
         let setupFailure = FirstFailure<MagicError>()
 
@@ -82,10 +89,12 @@ public struct Scan: Sendable {
                 while !interrupt.isRaised {
                     sink.waitForRoom(before: queue.nextSequence, interrupt: interrupt)
                     if interrupt.isRaised { break }
-                    guard let (sequence, entry) = queue.next() else { break }
+                    guard let queued = queue.next() else { break }
+                    let (sequence, entry) = (queued.sequence, queued.entry)
                     progress.itemFound()
                     var item = processor.process(entry)
                     item.interrupted = interrupt.isRaised
+                    if !item.interrupted { coverage.examined(entry, media: queued.isMedia) }
                     for (index, record) in item.records.enumerated() where record.status != .ok {
                         logger.info(
                             "item not read in full",
@@ -99,6 +108,7 @@ public struct Scan: Sendable {
             thread.start()
         }
         workers.wait()
+        budgetTimer?.cancel()
 
         if let failure = setupFailure.value { throw failure }
         let complete = !interrupt.isRaised
@@ -106,15 +116,15 @@ public struct Scan: Sendable {
         let finished = Timestamp.now()
         switch result {
         case .success(let digest):
-            if complete { ScanJournal.remove(in: directory) }
+            if complete || configuration.triage { ScanJournal.remove(in: directory) }
             return ScanOutcome(
                 summary: summary, complete: complete, manifestSHA256: digest, outputError: nil,
-                durationSeconds: started.seconds(until: finished))
+                durationSeconds: started.seconds(until: finished), stoppedBy: interrupt.cause, coverage: coverage)
         case .failure(let error):
             logger.error("manifest could not be written", metadata: ["error": "\(error)"])
             return ScanOutcome(
                 summary: summary, complete: false, manifestSHA256: nil, outputError: error,
-                durationSeconds: started.seconds(until: finished))
+                durationSeconds: started.seconds(until: finished), stoppedBy: interrupt.cause, coverage: coverage)
         }
     }
 }

@@ -29,6 +29,10 @@ public struct ScanConfiguration: Sendable {
     public var chunkSize = 1 << 20
     /// Items this large or larger have their digests computed on several cores at once.
     public var parallelDigestThreshold: Int64 = 32 << 20
+    /// Triage order (media first, system folders last) instead of walk order.
+    public var triage = false
+    /// Stop after this many seconds (a triage's budget).
+    public var budgetSeconds: Double?
     /// How much manifest may wait in memory before it is synced and journaled (what a crash
     /// can cost a resumed scan).
     public var checkpointBytes = 1 << 20
@@ -85,6 +89,8 @@ public struct ScanConfiguration: Sendable {
         options.add("excludes", .array(walkOptions.excludes.map { .string($0) }))
         options.add("cross_filesystems", walkOptions.crossFilesystems)
         options.add("archives", expandArchives)
+        options.add("order", triage ? "triage" : "walk")
+        if let budgetSeconds { options.add("budget_s", .double(budgetSeconds)) }
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
         options.add("sniff_profile", sniffOptions?.profile.rawValue)

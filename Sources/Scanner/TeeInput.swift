@@ -56,7 +56,7 @@ final class TeeInput: ArchiveInput {
         }
         if finished { return UnsafeRawBufferPointer(start: nil, count: 0) }
         if interrupt.isRaised {
-            let stop = ItemReadError(status: .skipped, reason: "scan interrupted before the item was read to the end")
+            let stop = ItemReadError(status: .skipped, reason: interrupt.itemReason)
             failure = stop
             throw stop
         }

@@ -20,7 +20,7 @@ final class WorkQueue: Sendable {
     var nextSequence: Int { issued.load(ordering: .acquiring) }
 
     /// The next entry and its sequence number, or nil when the walk is over.
-    func next() -> (sequence: Int, entry: WalkEntry)? {
+    func nextEntry() -> (sequence: Int, entry: WalkEntry)? {
         walker.withLock { walker in
             guard let entry = walker.next() else { return nil }
             return (issued.add(1, ordering: .acquiringAndReleasing).oldValue, entry)

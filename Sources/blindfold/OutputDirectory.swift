@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Evidence
 import Manifest
 
 #if canImport(Glibc)
@@ -45,6 +46,16 @@ struct OutputDirectory {
             }
         }
         return OutputDirectory(path: path)
+    }
+
+    /// True when the directory is on the same device as one of the roots.
+    func sharesDevice(withAnyOf roots: [PathBytes]) -> Bool {
+        var output = stat()
+        guard stat(path, &output) == 0 else { return false }
+        return roots.contains { root in
+            var info = stat()
+            return root.withCString { stat($0, &info) } == 0 && info.st_dev == output.st_dev
+        }
     }
 
     /// Creates the directory and its missing parents.

@@ -146,7 +146,7 @@ struct ScanCommand: ParsableCommand {
         let rootPaths = try roots.map(CanonicalPath.existing)
         let output = try OutputDirectory.check(out ?? "", roots: rootPaths, overwrite: overwrite, resuming: resuming)
         let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
-        let sets = try loadSets()
+        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood)
         var registry = try PluginCatalog.registry()
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
@@ -226,23 +226,6 @@ struct ScanCommand: ParsableCommand {
             throw ExitCode(3)
         }
         if outcome.summary.knownBadItems > 0 { throw ExitCode(1) }
-    }
-
-    private func loadSets() throws -> [any KnownHashSet] {
-        var names: Set<String> = []
-        var sets: [any KnownHashSet] = []
-        for (path, role) in knownBad.map({ ($0, HashSetRole.knownBad) }) + knownGood.map({ ($0, HashSetRole.knownGood) }) {
-            let name = String(path.split(separator: "/").last ?? Substring(path))
-            guard names.insert(name).inserted else {
-                throw CommandLineError("two hash sets are named '\(name)': give the files different names")
-            }
-            do {
-                sets.append(try HashSetLoader.load(path: path, name: name, role: role))
-            } catch {
-                throw CommandLineError("hash set \(error)")
-            }
-        }
-        return sets
     }
 }
 

@@ -1,0 +1,147 @@
+import ArgumentParser
+import BlindfoldCore
+import Evidence
+import Foundation
+import KnownHashes
+import Logging
+import Manifest
+import Scanner
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `blindfold triage`: a time-budgeted, media-first preview for officers on scene.
+struct TriageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triage",
+        abstract: "Look for known-bad material in minutes: media first, within a time budget.",
+        discussion: """
+            Reads pictures, videos and archives first (by name or first bytes), other files next, \
+            operating-system and program folders last, while the walk is still going on. Stops \
+            when the budget runs out and says how much was covered. The screen shows counts \
+            only (hit paths with --show-paths); the manifest goes to --out, which should be the \
+            officer's own drive.
+
+            Exit codes: 0 everything examined, no known-bad match; 1 at least one known-bad \
+            match (whether or not the budget ran out); 2 bad invocation; 3 the budget or an \
+            interruption cut the triage short without a match.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Folders, drives or files to look through.", valueName: "root"))
+    var roots: [String]
+
+    @Option(name: .long, help: ArgumentHelp("Output directory for the manifest (outside every root).", valueName: "dir"))
+    var out: String
+
+    @Option(name: .customLong("known-bad"), help: ArgumentHelp("A known-bad hash set (repeatable, at least one).", valueName: "set"))
+    var knownBad: [String] = []
+
+    @Option(name: .customLong("known-good"), help: ArgumentHelp("A known-good hash set (repeatable).", valueName: "set"))
+    var knownGood: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Time budget: 90s, 10m, 1h (default 10m).", valueName: "time"))
+    var budget: TimeBudget = TimeBudget(seconds: 600)
+
+    @Flag(name: .customLong("show-paths"), help: "Also print the paths of known-bad hits (default: counts only).")
+    var showPaths = false
+
+    @Option(name: .long, help: ArgumentHelp("Worker threads (default: number of cores).", valueName: "n"))
+    var jobs: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Progress on stderr: auto, json or off.", valueName: "mode"))
+    var progress: ProgressMode = .auto
+
+    @Flag(name: .long, help: "Replace a manifest already in the output directory.")
+    var overwrite = false
+
+    func validate() throws {
+        if knownBad.isEmpty { throw ValidationError("give at least one --known-bad set: triage looks for known material") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    }
+
+    func run() throws {
+        let rootPaths = try roots.map(CanonicalPath.existing)
+        let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
+        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood)
+        let registry = try PluginCatalog.registry()
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .error
+            return handler
+        }
+        let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        var configuration = ScanConfiguration(
+            roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
+            jobs: jobs ?? cores, ioJobs: jobs ?? cores, toolVersion: BlindfoldCommand.version)
+        configuration.triage = true
+        configuration.budgetSeconds = budget.seconds
+
+        try output.create()
+        if output.sharesDevice(withAnyOf: rootPaths) {
+            StandardError.write(
+                "blindfold: warning: --out is on the same device as a scanned root; on a live system write to your own drive\n")
+        }
+        let interrupt = InterruptFlag()
+        let signals = InterruptSignals(flag: interrupt)
+        let counters = ScanProgress()
+        let reporter: ProgressReporter?
+        switch progress {
+        case .auto: reporter = isatty(STDERR_FILENO) == 1 ? ProgressReporter(progress: counters, style: .terminal) : nil
+        case .json: reporter = ProgressReporter(progress: counters, style: .json)
+        case .off: reporter = nil
+        }
+        reporter?.start()
+        let outcome: ScanOutcome
+        do {
+            outcome = try Scan(configuration: configuration, logger: Logger(label: "blindfold.triage"))
+                .run(interrupt: interrupt, progress: counters)
+        } catch {
+            reporter?.stop()
+            throw CommandLineError("\(error)")
+        }
+        reporter?.stop()
+        signals.cancel()
+        ScanInvocation.remove(from: output.path)
+
+        let manifestPath = output.path + "/" + ManifestWriter.fileName
+        let hits = showPaths ? TriageVerdict.knownBadPaths(in: manifestPath) : []
+        let badNames = Set(sets.filter { $0.info.role == .knownBad }.map(\.info.name))
+        print(TriageVerdict(
+            outcome: outcome, budget: budget, manifestPath: manifestPath, hits: hits, knownBadSets: badNames).text)
+        if outcome.summary.knownBadItems > 0 { throw ExitCode(1) }
+        if !outcome.complete { throw ExitCode(3) }
+    }
+}
+
+/// A duration given as `90s`, `10m`, `1h` or plain seconds.
+struct TimeBudget: ExpressibleByArgument, CustomStringConvertible {
+    var seconds: Double
+
+    init(seconds: Double) { self.seconds = seconds }
+
+    init?(argument: String) {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600]
+        var text = argument
+        var scale = 1.0
+        if let last = text.last, let unit = units[last] {
+            scale = unit
+            text.removeLast()
+        }
+        guard let value = Double(text), value > 0, value.isFinite else { return nil }
+        seconds = value * scale
+    }
+
+    var description: String {
+        if seconds >= 3600, seconds.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(seconds / 3600))h" }
+        if seconds >= 60, seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60))m" }
+        return "\(seconds.formatted())s"
+    }
+}
+
+extension Double {
+    fileprivate func formatted() -> String {
+        self == rounded() ? String(Int(self)) : String(self)
+    }
+}
