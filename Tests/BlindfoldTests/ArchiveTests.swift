@@ -321,7 +321,7 @@ struct ArchiveTests {
         // A 3 GiB sparse file stored sparse in a pax archive: tiny on disk, 3 GiB when read.
         try Self.shell("""
             cd '\(w)' && mkdir evidence && truncate -s 3G big.img && printf 'tail' >> big.img \
-            && bsdtar --format pax -cf evidence/sparse.tar big.img
+            && truncate -s 100M hole.img && bsdtar --format pax -cf evidence/sparse.tar big.img hole.img
             """)
         // GNU time reports the scan's own peak resident memory.
         let result = try ProcessRunner.run("/usr/bin/time", [
@@ -333,10 +333,15 @@ struct ArchiveTests {
         let peak = result.stderrLines.last { $0.hasPrefix("peak-rss-kib ") }.flatMap { Int($0.dropFirst(13)) }
         #expect((peak ?? Int.max) < 200_000, "peak RSS \(peak ?? -1) KiB while streaming 3 GiB")
         let manifest = try ParsedManifest(directory: workspace.child("out"))
-        let member = try #require(Self.members(of: manifest, in: "sparse.tar").first)
+        let member = try #require(Self.members(of: manifest, in: "sparse.tar").first { Self.memberName($0) == "big.img" })
         let expected = try Self.shell("sha256sum '\(w)/big.img'").stdout.prefix(64)
         #expect(member.object("hashes")?.string("sha256") == String(expected))
         #expect(member.int("size") == (3 << 30) + 4)
+        // A member that is one hole from start to end: its zeros are produced too.
+        let hole = try #require(Self.members(of: manifest, in: "sparse.tar").first { Self.memberName($0) == "hole.img" })
+        let holeDigest = try Self.shell("sha256sum '\(w)/hole.img'").stdout.prefix(64)
+        #expect(hole.object("hashes")?.string("sha256") == String(holeDigest))
+        #expect(hole.int("size") == 100 << 20)
     }
 }
 

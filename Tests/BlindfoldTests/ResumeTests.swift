@@ -72,6 +72,34 @@ struct ResumeTests {
         #expect(left == ["manifest.jsonl", "manifest.jsonl.sha256"], "journal and invocation are removed when done")
     }
 
+    @Test("kill -9 while an archive is being expanded, then --resume: the archive is read again, whole")
+    func killMidArchive() throws {
+        let workspace = try TemporaryDirectory("resume-archive")
+        defer { workspace.remove() }
+        let root = workspace.child("evidence")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try ArchiveTests.shell("""
+            cd '\(workspace.path)' && printf 'before\\n' > evidence/a-before.txt && printf 'after\\n' > evidence/c-after.txt \
+            && printf 'small member\\n' > small.txt && truncate -s 6G huge.img \
+            && bsdtar --format pax -cf evidence/b-archive.tar small.txt huge.img
+            """)
+        let options = ["--expansion-ratio", "100000000", "--plugins", "sha256", "--checkpoint-bytes", "1"]
+        let reference = workspace.child("reference")
+        #expect(try ProcessRunner.blindfold(["scan", root.path, "--out", reference.path] + options).exitCode == 0)
+        let output = workspace.child("killed")
+        _ = try ProcessRunner.run(
+            TestEnvironment.binary.path, ["scan", root.path, "--out", output.path] + options,
+            onStart: { process in
+                usleep(1_200_000)
+                kill(process.processIdentifier, SIGKILL)
+            })
+        #expect(!FileManager.default.fileExists(atPath: output.path + "/manifest.jsonl"), "killed mid-archive")
+        let resumed = try ProcessRunner.blindfold(["scan", "--resume", output.path])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try Self.itemLines(output) == Self.itemLines(reference))
+        #expect(try Self.itemLines(output).count == 5, "a-before, the archive, its 2 members, c-after")
+    }
+
     @Test("SIGINT gives complete:false; --resume then completes it with identical item lines")
     func interruptAndResume() throws {
         let workspace = try TemporaryDirectory("resume-int")

@@ -15,6 +15,15 @@ public final class ArchiveReader {
     private let archive: OpaquePointer
     private let input: AnyObject?
     private var entryCount = 0
+    /// The current member's declared size when it is sparse: its holes (before, between and
+    /// after its data blocks) are produced as zeros, as `bsdtar -x` writes them, so digests
+    /// match the extracted file.
+    private var sparseSize: Int64?
+    /// Bytes of the current member produced so far (its logical offset).
+    private var produced: Int64 = 0
+    /// The data block libarchive handed over and not yet fully copied out.
+    private var block: (start: UnsafeRawPointer?, count: Int, offset: Int64, used: Int)?
+    private var blocksDone = false
 
     /// A streaming reader pulling blocks from `input`.
     public init(input: any ArchiveInput) throws(ItemReadError) {
@@ -69,6 +78,11 @@ public final class ArchiveReader {
                 return .failure(.corrupt, "no archive format recognised in the content")
             }
             entryCount += 1
+            produced = 0
+            block = nil
+            blocksDone = false
+            sparseSize = archive_entry_sparse_count(entry) > 0 && archive_entry_size_is_set(entry) != 0
+                ? Int64(archive_entry_size(entry)) : nil
             return .entry(Self.describe(entry))
         default:
             let reason = Self.message(archive)
@@ -77,11 +91,56 @@ public final class ArchiveReader {
     }
 
     /// Reads the current member's next bytes; 0 at its end.
+    ///
+    /// Works on libarchive's data blocks, which carry their offsets: a gap before a block (a
+    /// hole in a sparse member) and the gap between the last block and the declared size are
+    /// produced as zeros.
     public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
-        let count = archive_read_data(archive, buffer.baseAddress, buffer.count)
-        if count >= 0 { return count }
-        let reason = Self.message(archive)
-        throw ItemReadError(status: Self.status(for: reason), reason: "member data could not be read (\(reason))")
+        while true {
+            if let current = block {
+                if current.offset > produced {
+                    // A hole before this block.
+                    return zeros(Int(min(Int64(buffer.count), current.offset - produced)), into: buffer)
+                }
+                let remaining = current.count - current.used
+                if remaining > 0, let start = current.start {
+                    let count = min(remaining, buffer.count)
+                    buffer.baseAddress?.copyMemory(from: start.advanced(by: current.used), byteCount: count)
+                    block = (current.start, current.count, current.offset, current.used + count)
+                    produced += Int64(count)
+                    return count
+                }
+                block = nil
+            }
+            if blocksDone {
+                // Only a sparse member's trailing hole is filled: a plain member that ends before
+                // its declared size ends there (a lying size is never padded out).
+                guard let size = sparseSize, produced < size else { return 0 }
+                return zeros(Int(min(Int64(buffer.count), size - produced)), into: buffer)
+            }
+            var start: UnsafeRawPointer?
+            var count = 0
+            var offset: la_int64_t = 0
+            let result = archive_read_data_block(archive, &start, &count, &offset)
+            switch result {
+            case ARCHIVE_EOF:
+                blocksDone = true
+            case ARCHIVE_OK, ARCHIVE_WARN:
+                guard Int64(offset) >= produced else {
+                    throw ItemReadError(status: .corrupt, reason: "member data blocks out of order")
+                }
+                block = (start, count, Int64(offset), 0)
+            default:
+                let reason = Self.message(archive)
+                throw ItemReadError(status: Self.status(for: reason), reason: "member data could not be read (\(reason))")
+            }
+        }
+    }
+
+    private func zeros(_ count: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        buffer.baseAddress?.initializeMemory(as: UInt8.self, repeating: 0, count: count)
+        produced += Int64(count)
+        return count
     }
 
     /// The container format in the manifest's vocabulary (`zip`, `tar`, `gzip`, `tar.gz`, `7z`, ...).
