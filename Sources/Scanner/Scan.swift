@@ -61,7 +61,7 @@ public struct Scan: Sendable {
         let walker = FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions)
         let coverage = TriageCoverage()
         let queue: any EntrySource = configuration.triage
-            ? TriageQueue(walker: walker, coverage: coverage, interrupt: interrupt)
+            ? TriageQueue(walker: walker, coverage: coverage, interrupt: interrupt, progress: progress)
             : WorkQueue(walker: walker, skip: resume?.entries ?? 0)
         let budgetTimer = configuration.budgetSeconds.map { BudgetTimer(seconds: $0, interrupt: interrupt) }
         let ioGate = DispatchSemaphore(value: configuration.ioJobs)

@@ -61,7 +61,7 @@ final class TriageQueue: EntrySource, @unchecked Sendable {
     /// that the first files the walk meets do not take the workers before the pictures.
     static let mediaGrace: TimeInterval = 0.25
 
-    init(walker: sending FileSystemWalker, coverage: TriageCoverage, interrupt: InterruptFlag) {
+    init(walker: sending FileSystemWalker, coverage: TriageCoverage, interrupt: InterruptFlag, progress: ScanProgress) {
         self.interrupt = interrupt
         let source = Mutex(walker)
         let thread = Thread { [self] in
@@ -72,6 +72,7 @@ final class TriageQueue: EntrySource, @unchecked Sendable {
                     add(QueuedEntry(sequence: -1, entry: entry, isMedia: priority == .media), priority)
                 }
             }
+            if !interrupt.isRaised { progress.setTotal(bytes: coverage.foundBytes) }
             finishWalk()
         }
         thread.name = "blindfold-triage-walk"

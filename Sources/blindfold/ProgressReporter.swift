@@ -60,13 +60,19 @@ final class ProgressReporter: Sendable {
             }
             let seconds = Int(elapsed)
             let clock = String(format: "%02d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+            var estimate = ""
+            if let total = progress.totalBytes, rate > 0, total > bytes {
+                let left = Int(Double(total - bytes) / Double(rate))
+                estimate = String(format: ", about %02d:%02d:%02d left", left / 3600, left / 60 % 60, left % 60)
+            }
             StandardError.write(
                 "\r\u{1B}[Kscanning: \(progress.itemsDone) items recorded, \(progress.itemsFound) found by the walk, "
-                    + "\(ByteCount.format(bytes)) read, \(ByteCount.format(rate))/s, \(clock)")
+                    + "\(ByteCount.format(bytes)) read, \(ByteCount.format(rate))/s, \(clock)\(estimate)")
         case .json:
             let line = "{\"record\":\"progress\",\"elapsed_s\":\(String(format: "%.3f", elapsed)),"
                 + "\"items_done\":\(progress.itemsDone),\"walk_found\":\(progress.itemsFound),"
-                + "\"bytes\":\(bytes),\"bytes_per_s\":\(rate),\"final\":\(final)}\n"
+                + "\"bytes\":\(bytes),\"bytes_per_s\":\(rate),"
+                + (progress.totalBytes.map { "\"total_bytes\":\($0)," } ?? "") + "\"final\":\(final)}\n"
             StandardError.write(line)
         }
     }
