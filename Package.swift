@@ -65,8 +65,9 @@ let package = Package(
         .executableTarget(
             name: "blindfold",
             dependencies: [
-                "BlindfoldCore", "Scanner", "KnownHashes", "Manifest", "CryptoHashes",
+                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -89,6 +89,9 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace a manifest already in the output directory.")
     var overwrite = false
 
+    @Option(name: .customLong("export"), help: ArgumentHelp("Also write DIR/manifest.FORMAT at the end: csv or dfxml (repeatable).", valueName: "format"))
+    var exports: [ExportCommand.Format] = []
+
     @Option(name: .long, help: ArgumentHelp("Progress on stderr: auto (one line, when stderr is a terminal), json (a JSON line twice a second) or off.", valueName: "mode"))
     var progress: ProgressMode = .auto
 
@@ -218,6 +221,12 @@ struct ScanCommand: ParsableCommand {
         if outcome.complete { ScanInvocation.remove(from: output.path) }
 
         print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)
+        if outcome.manifestSHA256 != nil {
+            let manifestPath = output.path + "/" + ManifestWriter.fileName
+            for format in exports {
+                try ExportCommand.export(manifestPath, as: format, to: output.path + "/manifest." + format.rawValue)
+            }
+        }
         if let error = outcome.outputError {
             CommandLineError.report("the manifest could not be written: \(error)")
         }

@@ -1,0 +1,51 @@
+import BlindfoldCore
+
+/// One row per item, RFC 4180 (CRLF line ends, fields with commas, quotes or line breaks
+/// quoted, quotes doubled). Text that a spreadsheet would run as a formula (starting with
+/// `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, so a hostile file name stays text.
+/// Columns: docs/EXPORTS.md.
+public struct CSVExporter: ManifestExporter {
+    static let columns = [
+        "root", "path", "members", "kind", "size", "mtime", "mime", "extension_mismatch", "md5", "sha1", "sha256",
+        "known_bad_sets", "known_good_sets", "categories", "status", "reason", "path_b64",
+    ]
+
+    public init() {}
+
+    public mutating func begin(header: [String: Any]) -> String { Self.row(Self.columns) }
+
+    public mutating func item(_ record: ItemRecord) -> String {
+        func hash(_ key: String) -> String {
+            if case .hex(let value) = record.hash(key) { return value }
+            return ""
+        }
+        func sets(_ role: HashSetRole) -> String {
+            Array(Set(record.matches.filter { $0.role == role }.map(\.set))).sorted().joined(separator: ";")
+        }
+        let categories = Array(Set(record.matches.filter { $0.role == .knownBad }.map { $0.category ?? "uncategorised" }))
+            .sorted().joined(separator: ";")
+        return Self.row([
+            String(record.path.rootIndex), Self.text(record.path.relative.escaped),
+            Self.text(record.path.layers.map(\.member.escaped).joined(separator: "/")), record.kind.rawValue,
+            record.size.map(String.init) ?? "", record.mtime?.rfc3339 ?? "", Self.text(record.mime ?? ""),
+            record.extensionMismatch.map { $0 ? "true" : "false" } ?? "", hash("md5"), hash("sha1"), hash("sha256"),
+            Self.text(sets(.knownBad)), Self.text(sets(.knownGood)), Self.text(categories), record.status.rawValue,
+            Self.text(record.reason ?? ""), record.path.relative.isValidUTF8 ? "" : record.path.relative.base64,
+        ])
+    }
+
+    public mutating func end(summary: [String: Any]) -> String { "" }
+
+    /// Neutralises spreadsheet formulas.
+    static func text(_ value: String) -> String {
+        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        return "'" + value
+    }
+
+    static func row(_ fields: [String]) -> String {
+        fields.map { field in
+            guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
+            return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }.joined(separator: ",") + "\r\n"
+    }
+}

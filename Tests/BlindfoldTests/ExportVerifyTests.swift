@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+/// Exports read the manifest only; `verify` proves the manifest and the evidence unchanged.
+@Suite("Exports and verify")
+struct ExportVerifyTests {
+    static let schema = TestEnvironment.repository.deletingLastPathComponent()
+        .appendingPathComponent("shared/schemas/dfxml/dfxml.xsd")
+
+    /// A copy of the fixtures plus names a spreadsheet or an XML parser would choke on.
+    static func makeEvidence(in workspace: TemporaryDirectory) throws -> URL {
+        let root = workspace.child("evidence")
+        try FileManager.default.copyItem(at: TestEnvironment.evidence, to: root)
+        try Data("formula\n".utf8).write(to: root.appendingPathComponent("=HYPERLINK(\"x\",\"y\").txt"))
+        try Data("comma\n".utf8).write(to: root.appendingPathComponent("a, \"quoted\" <name> & more.txt"))
+        try Data("line\n".utf8).write(to: root.appendingPathComponent("two\nlines.txt"))
+        return root
+    }
+
+    @Test("CSV: RFC 4180 rows a strict reader parses, formulas neutralised, hashes as in the manifest")
+    func csv() throws {
+        let workspace = try TemporaryDirectory("csv")
+        defer { workspace.remove() }
+        let root = try Self.makeEvidence(in: workspace)
+        let out = workspace.child("out")
+        _ = try ProcessRunner.blindfold(["scan", root.path, "--out", out.path] + TestEnvironment.fixtureSetArguments)
+        let csv = workspace.child("items.csv").path
+        let export = try ProcessRunner.blindfold(["export", out.path + "/manifest.jsonl", "--format", "csv", "-o", csv])
+        #expect(export.exitCode == 0, "\(export.stderr)")
+        let check = try ProcessRunner.run("/usr/bin/env", ["python3", "-c", """
+            import csv, json, sys
+            rows = list(csv.reader(open(sys.argv[1], newline=''), strict=True))
+            print(json.dumps(rows))
+            """, csv])
+        #expect(check.exitCode == 0, "\(check.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(check.stdout.utf8)) as? [[String]])
+        let manifest = try ParsedManifest(directory: out)
+        #expect(rows.count == manifest.items.count + 1)
+        #expect(rows.first?[1] == "path" && rows.first?[10] == "sha256")
+        let formula = try #require(rows.first { $0[1].contains("HYPERLINK") })
+        #expect(formula[1].hasPrefix("'="), "a name starting with = stays text")
+        #expect(rows.contains { $0[1] == "a, \"quoted\" <name> & more.txt" })
+        #expect(rows.contains { $0[1] == "two\nlines.txt" })
+        let image = try #require(rows.first { $0[1] == "DCIM/100CAMERA/IMG_0001.jpg" })
+        #expect(image[10] == manifest.item("DCIM/100CAMERA/IMG_0001.jpg")?.object("hashes")?.string("sha256"))
+        #expect(image[11] == "known-bad.md5;known-bad.sha256")
+        let text = try String(contentsOfFile: csv, encoding: .utf8)
+        #expect(!text.contains(TestEnvironment.sentinel))
+    }
+
+    @Test("DFXML: validates against the schema with xmllint, one fileobject per item",
+          .enabled(if: FileManager.default.fileExists(atPath: schema.path), "the shared DFXML schema is not beside the repository"))
+    func dfxml() throws {
+        let workspace = try TemporaryDirectory("dfxml")
+        defer { workspace.remove() }
+        let root = try Self.makeEvidence(in: workspace)
+        let out = workspace.child("out")
+        _ = try ProcessRunner.blindfold(["scan", root.path, "--out", out.path] + TestEnvironment.fixtureSetArguments)
+        let xml = workspace.child("items.dfxml").path
+        #expect(try ProcessRunner.blindfold(["export", out.path + "/manifest.jsonl", "--format", "dfxml", "-o", xml]).exitCode == 0)
+        let lint = try ProcessRunner.run("/usr/bin/xmllint", ["--noout", "--schema", Self.schema.path, xml])
+        #expect(lint.exitCode == 0, "\(lint.stderr)")
+        // scan --export writes the same file at the end of a scan.
+        let both = workspace.child("both")
+        _ = try ProcessRunner.blindfold(["scan", root.path, "--out", both.path, "--export", "dfxml", "--export", "csv"])
+        let listing = try FileManager.default.contentsOfDirectory(atPath: both.path).sorted()
+        #expect(listing == ["manifest.csv", "manifest.dfxml", "manifest.jsonl", "manifest.jsonl.sha256"])
+        #expect(try ProcessRunner.run("/usr/bin/xmllint", ["--noout", "--schema", Self.schema.path, both.path + "/manifest.dfxml"]).exitCode == 0)
+        let text = try String(contentsOfFile: xml, encoding: .utf8)
+        let manifest = try ParsedManifest(directory: out)
+        #expect(text.components(separatedBy: "<fileobject>").count - 1 == manifest.items.count)
+        #expect(text.contains("<filename>a, &quot;quoted&quot; &lt;name&gt; &amp; more.txt</filename>"))
+        #expect(text.contains("<filename>Documents/drafts/memo.docx/word/document.xml</filename>"))
+        #expect(!text.contains(TestEnvironment.sentinel))
+    }
+
+    @Test("verify: passes an intact scan; catches a flipped byte, a deleted line and a changed evidence file")
+    func verify() throws {
+        let workspace = try TemporaryDirectory("verify")
+        defer { workspace.remove() }
+        let root = try Self.makeEvidence(in: workspace)
+        let out = workspace.child("out")
+        _ = try ProcessRunner.blindfold(["scan", root.path, "--out", out.path])
+        let manifest = out.path + "/manifest.jsonl"
+        let intact = try ProcessRunner.blindfold(["verify", manifest, "--against", root.path, "--full"])
+        #expect(intact.exitCode == 0, "\(intact.stdout)")
+        #expect(intact.stdout.contains("VERIFIED"))
+
+        // A flipped byte: the sidecar no longer matches.
+        let original = try Data(contentsOf: URL(fileURLWithPath: manifest))
+        var flipped = original
+        let position = flipped.count / 2
+        flipped[position] = flipped[position] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+        try flipped.write(to: URL(fileURLWithPath: manifest))
+        let tampered = try ProcessRunner.blindfold(["verify", manifest])
+        #expect(tampered.exitCode == 1)
+        #expect(tampered.stdout.contains("does not match its sidecar"))
+
+        // A deleted item line, with the sidecar rewritten to hide it: the counts give it away.
+        var lines = String(decoding: original, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        lines.remove(at: 3)
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: manifest))
+        try ArchiveTests.shell("cd '\(out.path)' && sha256sum manifest.jsonl > manifest.jsonl.sha256")
+        let shortened = try ProcessRunner.blindfold(["verify", manifest])
+        #expect(shortened.exitCode == 1)
+        #expect(shortened.stdout.contains("the summary counts"))
+
+        // The evidence changed after the scan.
+        try original.write(to: URL(fileURLWithPath: manifest))
+        try ArchiveTests.shell("cd '\(out.path)' && sha256sum manifest.jsonl > manifest.jsonl.sha256")
+        try Data("changed\n".utf8).write(to: root.appendingPathComponent("Documents/letter.txt"))
+        let changed = try ProcessRunner.blindfold(["verify", manifest, "--against", root.path, "--full"])
+        #expect(changed.exitCode == 1)
+        #expect(changed.stdout.contains("1 of"))
+        #expect(!changed.stdout.contains("letter.txt"), "counts, not names")
+
+        let missing = try ProcessRunner.blindfold(["verify", workspace.path + "/nothing.jsonl"])
+        #expect(missing.exitCode == 2)
+    }
+}
