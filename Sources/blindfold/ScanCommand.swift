@@ -44,6 +44,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("known-good"), help: ArgumentHelp("A known-good hash set (repeatable).", valueName: "set"))
     var knownGood: [String] = []
 
+    @Option(name: .customLong("vics-alert"), help: ArgumentHelp("VICS categories that count as known-bad, comma-separated ('uncategorised' for none).", valueName: "categories"))
+    var vicsAlert: String = "1"
+
     @Option(name: .long, help: ArgumentHelp("Worker threads that read and hash (default: number of cores).", valueName: "n"))
     var jobs: Int?
 
@@ -149,7 +152,9 @@ struct ScanCommand: ParsableCommand {
         let rootPaths = try roots.map(CanonicalPath.existing)
         let output = try OutputDirectory.check(out ?? "", roots: rootPaths, overwrite: overwrite, resuming: resuming)
         let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
-        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood)
+        let sets = try HashSetArguments.load(
+            knownBad: knownBad, knownGood: knownGood,
+            vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }))
         var registry = try PluginCatalog.registry()
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
@@ -224,7 +229,8 @@ struct ScanCommand: ParsableCommand {
         if outcome.manifestSHA256 != nil {
             let manifestPath = output.path + "/" + ManifestWriter.fileName
             for format in exports {
-                try ExportCommand.export(manifestPath, as: format, to: output.path + "/manifest." + format.rawValue)
+                let suffix = format == .vics ? "vics.json" : format.rawValue
+                try ExportCommand.export(manifestPath, as: format, to: output.path + "/manifest." + suffix)
             }
         }
         if let error = outcome.outputError {

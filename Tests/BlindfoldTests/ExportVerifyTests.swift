@@ -1,4 +1,6 @@
+import BlindfoldCore
 import Foundation
+import KnownHashes
 import Testing
 
 /// Exports read the manifest only; `verify` proves the manifest and the evidence unchanged.
@@ -72,6 +74,53 @@ struct ExportVerifyTests {
         #expect(text.contains("<filename>a, &quot;quoted&quot; &lt;name&gt; &amp; more.txt</filename>"))
         #expect(text.contains("<filename>Documents/drafts/memo.docx/word/document.xml</filename>"))
         #expect(!text.contains(TestEnvironment.sentinel))
+    }
+
+    @Test("VICS: categories from a VICS known-bad set survive export and read back through our VICS reader")
+    func vicsRoundTrip() throws {
+        let workspace = try TemporaryDirectory("vics")
+        defer { workspace.remove() }
+        let set = workspace.child("unit-set.json")
+        // Synthetic set: IMG_0001.jpg (by MD5) category 1, blob.bin (by SHA-1) category 2, IMG_0002 category 0.
+        try Data("""
+            {"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media","value":[
+             {"MediaID":1,"Category":1,"MD5":"1EB41BCCF9C3896657DE95586E32EDAB"},
+             {"MediaID":2,"Category":2,"SHA1":"2c774b942be7dc11db671a666d9336570e705117"},
+             {"MediaID":3,"Category":0,"MD5":"b1b7e9fc560493129af45f4a5a22acb6"}]}
+            """.utf8).write(to: set)
+        let out = workspace.child("out")
+        let scan = try ProcessRunner.blindfold([
+            "scan", TestEnvironment.evidence.path, "--out", out.path, "--known-bad", set.path, "--vics-alert", "1,2",
+            "--export", "vics",
+        ])
+        #expect(scan.exitCode == 1)
+        let manifest = try ParsedManifest(directory: out)
+        let image = try #require(manifest.item("DCIM/100CAMERA/IMG_0001.jpg"))
+        #expect((image["matches"] as? [[String: Any]])?.first?.string("category") == "1")
+        #expect(manifest.item("DCIM/100CAMERA/IMG_0002.jpg")?["matches"] == nil, "category 0 is not an alert")
+        #expect(manifest.summary.object("matches")?.object("by_category")?.int("2") == 1)
+
+        // The export read back by our own VICS reader, as a known-good set: every hashed item.
+        let exported = out.path + "/manifest.vics.json"
+        let back = try HashSetLoader.load(path: exported, name: "back", role: .knownGood)
+        let hashed = manifest.items.filter { $0.object("hashes") != nil && $0.int("size") != 0 }
+        #expect(back.info.entries == manifest.items.filter { $0.object("hashes") != nil }.count)
+        for item in hashed {
+            let hashes = try #require(item.object("hashes"))
+            let outputs = ["md5", "sha1", "sha256"].compactMap { key in
+                hashes.string(key).map { HashOutput(key: key, value: .hex($0)) }
+            }
+            #expect(back.matches(for: outputs).map(\.algorithm) == ["md5", "sha1", "sha256"], "\(item.string("path") ?? "")")
+        }
+        let image1 = [HashOutput(key: "md5", value: .hex("1eb41bccf9c3896657de95586e32edab"))]
+        #expect(back.matches(for: image1).first?.category == "1")
+        let blob = [HashOutput(key: "sha1", value: .hex("2c774b942be7dc11db671a666d9336570e705117"))]
+        #expect(back.matches(for: blob).first?.category == "2")
+        // Only the hits, for sharing.
+        let shared = workspace.child("hits.json").path
+        #expect(try ProcessRunner.blindfold(["export", out.path + "/manifest.jsonl", "--format", "vics", "-o", shared, "--vics-only-matches"]).exitCode == 0)
+        #expect(try HashSetLoader.load(path: shared, name: "hits", role: .knownGood).info.entries == 2)
+        #expect(!(try String(contentsOfFile: exported, encoding: .utf8)).contains(TestEnvironment.sentinel))
     }
 
     @Test("verify: passes an intact scan; catches a flipped byte, a deleted line and a changed evidence file")

@@ -121,3 +121,58 @@ struct HashSetTests {
         #expect(set.info.format == "sha1sum")
     }
 }
+
+@Suite("VICS sets")
+struct VICSSetTests {
+    static let md5A = HashSetTests.md5A
+    static let sha1A = HashSetTests.sha1A
+    static let sha256A = HashSetTests.sha256A
+
+    @Test("2.0 #Media: categories, upper-case hex, string values, alerting categories only for known-bad")
+    func mediaShape() throws {
+        let text = """
+            \u{FEFF}{"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media",
+             "value":[
+              {"MediaID":1,"Category":1,"MD5":"\(Self.md5A.uppercased())","MediaSize":"1","IsPrecategorized":"true"},
+              {"MediaID":2,"Category":"2","SHA1":"\(Self.sha1A)"},
+              {"MediaID":3,"Category":0,"MD5":"\(String(repeating: "ab", count: 16))"},
+              {"MediaID":4,"Category":null,"MD5":"\(String(repeating: "cd", count: 16))",
+               "AlternativeHashes":[{"MD5":"x","HashName":"SHA256","HashValue":"\(Self.sha256A)"}]}]}
+            """
+        let bad = try HashSetTests.load(text, role: .knownBad)
+        #expect(bad.info.format == "vics-2.0")
+        #expect(bad.info.entries == 4)
+        #expect(bad.matches(for: HashSetTests.hashes(md5: Self.md5A)).map(\.category) == ["1"])
+        #expect(bad.matches(for: HashSetTests.hashes(sha1: Self.sha1A)).isEmpty, "category 2 does not alert by default")
+        #expect(bad.matches(for: HashSetTests.hashes(sha256: Self.sha256A)).isEmpty, "uncategorised does not alert by default")
+        let good = try HashSetTests.load(text, role: .knownGood)
+        #expect(good.matches(for: HashSetTests.hashes(sha1: Self.sha1A)).map(\.category) == ["2"])
+        #expect(good.matches(for: HashSetTests.hashes(sha256: Self.sha256A)).map(\.category) == [nil])
+    }
+
+    @Test("1.x #Cases with Media nested in cases, pretty-printed")
+    func casesShape() throws {
+        let text = """
+            {
+              "odata.metadata": "http://github.com/ICMEC/ProjectVic/DataModels/1.3.xml#Cases",
+              "value": [ { "CaseNumber": "SYN-1", "Media": [ { "MediaID": 7, "Category": 1, "MD5": "\(Self.md5A)" } ] } ]
+            }
+            """
+        let set = try HashSetTests.load(text)
+        #expect(set.info.format == "vics-1.x")
+        #expect(set.matches(for: HashSetTests.hashes(md5: Self.md5A)).first?.category == "1")
+    }
+
+    @Test("bad VICS: not VICS, wrong hash length, no hash")
+    func malformed() throws {
+        let notVICS = #expect(throws: HashSetError.self) { try HashSetTests.load("{\"value\":[]}") }
+        #expect(notVICS?.reason.contains("not a VICS export") == true)
+        let context = "\"@odata.context\":\"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media\""
+        let short = #expect(throws: HashSetError.self) {
+            try HashSetTests.load("{\(context),\"value\":[{\"Category\":1,\"MD5\":\"abc\"}]}")
+        }
+        #expect(short?.reason.contains("$.value media 0") == true)
+        #expect(throws: HashSetError.self) { try HashSetTests.load("{\(context),\"value\":[{\"Category\":1}]}") }
+        #expect(throws: HashSetError.self) { try HashSetTests.load("{\(context),\"value\":[") }
+    }
+}

@@ -1,18 +1,26 @@
 import BlindfoldCore
 
-/// An in-memory set of exact digests (MD5, SHA-1, SHA-256), built from a parsed list.
+/// An in-memory set of exact digests (MD5, SHA-1, SHA-256), built from a parsed list, with each
+/// entry's category when the format has them (VICS).
 public struct ExactHashSet: KnownHashSet {
     public let info: HashSetInfo
-    private let digests: [DigestAlgorithm: Set<DigestKey>]
+    private let digests: [DigestAlgorithm: [DigestKey: UInt16]]
+    private let categories: [String?]
 
-    /// A set with `info` holding `digests`; empty-input digests are dropped so they never match.
+    /// A set with `info` holding `digests` (all uncategorised); empty-input digests are dropped.
     public init(info: HashSetInfo, digests: [DigestAlgorithm: Set<DigestKey>]) {
+        self.init(info: info, categorised: digests.mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0, UInt16(0)) }) },
+                  categories: [nil])
+    }
+
+    init(info: HashSetInfo, categorised digests: [DigestAlgorithm: [DigestKey: UInt16]], categories: [String?]) {
         var cleaned = digests
         for algorithm in DigestAlgorithm.allCases {
-            if let empty = DigestKey(hex: algorithm.emptyInputDigest) { cleaned[algorithm]?.remove(empty) }
+            if let empty = DigestKey(hex: algorithm.emptyInputDigest) { cleaned[algorithm]?.removeValue(forKey: empty) }
         }
         self.info = info
         self.digests = cleaned.filter { !$0.value.isEmpty }
+        self.categories = categories
     }
 
     /// Distinct matchable digests per algorithm.
@@ -23,9 +31,10 @@ public struct ExactHashSet: KnownHashSet {
         for algorithm in DigestAlgorithm.allCases {
             guard let listed = digests[algorithm],
                 let value = hashes.first(where: { $0.key == algorithm.rawValue })?.value,
-                case .hex(let hex) = value, let key = DigestKey(hex: hex), listed.contains(key)
+                case .hex(let hex) = value, let key = DigestKey(hex: hex), let category = listed[key]
             else { continue }
-            found.append(Match(set: info.name, role: info.role, algorithm: algorithm.rawValue))
+            let name = Int(category) < categories.count ? categories[Int(category)] : nil
+            found.append(Match(set: info.name, role: info.role, algorithm: algorithm.rawValue, category: name))
         }
         return found
     }

@@ -1,0 +1,75 @@
+import BlindfoldCore
+import Crypto
+
+/// Project VIC VICS JSON 2.0 (`Default` profile, `#Cases` shape): one case for the scan, one
+/// Media entry per item read in full, with MD5 and SHA-1 in their fields and SHA-256 as an
+/// `AlternativeHashes` entry (`HashName` `SHA256`; the model has no field for it), the item's
+/// size, type, name and path, the category of its known-bad match (null when it has none) and
+/// its match status in `Comments`. `onlyMatches` keeps the known-bad hits only, for sharing.
+public struct VICSExporter: ManifestExporter {
+    private let onlyMatches: Bool
+    private var mediaID = 0
+
+    /// An exporter; `onlyMatches` writes only items with a known-bad match.
+    public init(onlyMatches: Bool = false) { self.onlyMatches = onlyMatches }
+
+    public mutating func begin(header: [String: Any]) -> String {
+        let tool = header["tool"] as? [String: Any]
+        let started = header["started"] as? String ?? ""
+        let roots = (header["roots"] as? [String] ?? []).joined(separator: "\n")
+        var caseObject = JSONObjectBuilder()
+        caseObject.add("CaseID", Self.caseID(started + "\n" + roots))
+        caseObject.add("SourceApplicationName", tool?["name"] as? String ?? "blindfold")
+        caseObject.add("SourceApplicationVersion", tool?["version"] as? String ?? "")
+        var text = "{\"@odata.context\":\"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Cases\","
+        text += "\"value\":["
+        let opened = caseObject.value.serialized
+        text += String(opened.dropLast()) + ",\"Media\":[\n"
+        return text
+    }
+
+    public mutating func item(_ record: ItemRecord) -> String {
+        guard case .hex(let md5)? = record.hash("md5") else { return "" }
+        let knownBad = record.matches.filter { $0.role == .knownBad }
+        if onlyMatches && knownBad.isEmpty { return "" }
+        mediaID += 1
+        let category = knownBad.compactMap(\.category).compactMap { Int($0) }.min()
+        var media = JSONObjectBuilder()
+        media.add("MediaID", mediaID)
+        media.add("Category", category.map { .int(Int64($0)) } ?? .null)
+        media.add("MD5", md5)
+        if case .hex(let sha1)? = record.hash("sha1") { media.add("SHA1", sha1) }
+        media.add("MediaSize", record.size)
+        media.add("MimeType", record.mime)
+        media.add("IsPrecategorized", category != nil)
+        var file = JSONObjectBuilder()
+        file.add("MD5", md5)
+        file.add("MediaFileID", 1)
+        file.add("FileName", (record.path.layers.last?.member ?? record.path.relative).lastComponent.escaped)
+        file.add("FilePath", record.displayPath.split(separator: "/").joined(separator: "\\"))
+        file.add("Written", record.mtime?.rfc3339)
+        media.add("MediaFiles", .array([file.value]))
+        if case .hex(let sha256)? = record.hash("sha256") {
+            var alternative = JSONObjectBuilder()
+            alternative.add("MD5", md5)
+            alternative.add("HashName", "SHA256")
+            alternative.add("HashValue", sha256)
+            media.add("AlternativeHashes", .array([alternative.value]))
+        }
+        let sets = Array(Set(record.matches.map { "\($0.role.rawValue) \($0.set)" })).sorted()
+        media.add("Comments", sets.isEmpty ? "blindfold: no match" : "blindfold: " + sets.joined(separator: "; "))
+        return (mediaID == 1 ? "" : ",\n") + media.value.serialized
+    }
+
+    public mutating func end(summary: [String: Any]) -> String { "\n]}]}\n" }
+
+    /// A stable UUID-shaped id for the scan (SHA-256 of its start time and roots).
+    static func caseID(_ seed: String) -> String {
+        var bytes = Array(SHA256.hash(data: Array(seed.utf8)).prefix(16))
+        bytes[6] = bytes[6] & 0x0F | 0x50
+        bytes[8] = bytes[8] & 0x3F | 0x80
+        let hex = Hex.encode(bytes)
+        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        return parts.joined(separator: "-")
+    }
+}
