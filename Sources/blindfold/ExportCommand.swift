@@ -5,20 +5,21 @@ import Manifest
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export a manifest as CSV, DFXML or VICS JSON (reads the manifest only, never the evidence).",
-        discussion: "Formats and columns: docs/EXPORTS.md. CASE/UCO is not built yet."
+        abstract: "Export a manifest as CSV, DFXML, VICS JSON or CASE/UCO JSON-LD (reads the manifest only).",
+        discussion: "Formats and columns: docs/EXPORTS.md."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
         case csv
         case dfxml
         case vics
+        case caseUCO = "case"
     }
 
     @Argument(help: ArgumentHelp("The manifest.jsonl to export.", valueName: "manifest"))
     var manifest: String
 
-    @Option(name: .long, help: ArgumentHelp("csv, dfxml or vics.", valueName: "format"))
+    @Option(name: .long, help: ArgumentHelp("csv, dfxml, vics or case.", valueName: "format"))
     var format: Format
 
     @Flag(name: .customLong("vics-only-matches"), help: "VICS: only the items with a known-bad match, for sharing.")
@@ -43,6 +44,9 @@ struct ExportCommand: ParsableCommand {
                 try ManifestExport.run(manifest: manifest, output: output, exporter: &exporter)
             case .vics:
                 var exporter = VICSExporter(onlyMatches: vicsOnlyMatches)
+                try ManifestExport.run(manifest: manifest, output: output, exporter: &exporter)
+            case .caseUCO:
+                var exporter = CASEExporter()
                 try ManifestExport.run(manifest: manifest, output: output, exporter: &exporter)
             }
         } catch {

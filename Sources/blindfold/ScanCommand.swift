@@ -92,7 +92,7 @@ struct ScanCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace a manifest already in the output directory.")
     var overwrite = false
 
-    @Option(name: .customLong("export"), help: ArgumentHelp("Also write DIR/manifest.FORMAT at the end: csv or dfxml (repeatable).", valueName: "format"))
+    @Option(name: .customLong("export"), help: ArgumentHelp("Also export the manifest into DIR at the end: csv, dfxml, vics or case (repeatable).", valueName: "format"))
     var exports: [ExportCommand.Format] = []
 
     @Option(name: .long, help: ArgumentHelp("Progress on stderr: auto (one line, when stderr is a terminal), json (a JSON line twice a second) or off.", valueName: "mode"))
@@ -229,7 +229,7 @@ struct ScanCommand: ParsableCommand {
         if outcome.manifestSHA256 != nil {
             let manifestPath = output.path + "/" + ManifestWriter.fileName
             for format in exports {
-                let suffix = format == .vics ? "vics.json" : format.rawValue
+                let suffix = format == .vics ? "vics.json" : format == .caseUCO ? "case.jsonld" : format.rawValue
                 try ExportCommand.export(manifestPath, as: format, to: output.path + "/manifest." + suffix)
             }
         }

@@ -123,6 +123,32 @@ struct ExportVerifyTests {
         #expect(!(try String(contentsOfFile: exported, encoding: .utf8)).contains(TestEnvironment.sentinel))
     }
 
+    @Test("CASE/UCO: the fixture scan's JSON-LD passes case_validate without --allow-info")
+    func caseUCO() throws {
+        let workspace = try TemporaryDirectory("case")
+        defer { workspace.remove() }
+        let root = try Self.makeEvidence(in: workspace)
+        let out = workspace.child("out")
+        _ = try ProcessRunner.blindfold(["scan", root.path, "--out", out.path, "--export", "case"] + TestEnvironment.fixtureSetArguments)
+        let document = out.path + "/manifest.case.jsonld"
+        let validation = try ProcessRunner.run("/usr/bin/env", ["case_validate", document])
+        #expect(validation.exitCode == 0, "\(validation.stdout.suffix(2000))")
+        #expect(validation.stdout.contains("Conforms: True"))
+        let graph = try #require(
+            (try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: document))) as? [String: Any])?["@graph"]
+                as? [[String: Any]])
+        let manifest = try ParsedManifest(directory: out)
+        #expect(graph.filter { $0["@type"] as? String == "uco-observable:File" }.count == manifest.items.count)
+        #expect(graph.contains { $0["@type"] as? String == "case-investigation:InvestigativeAction" })
+        let text = try String(contentsOfFile: document, encoding: .utf8)
+        #expect(text.contains("\"@value\":\"4c19c85d33fd9f299aa62ac0985354d782d0f6b604c1854652eae9f1f48c720b\""))
+        #expect(!text.contains(TestEnvironment.sentinel))
+        // The same manifest always gives the same document.
+        let again = workspace.child("again.jsonld").path
+        #expect(try ProcessRunner.blindfold(["export", out.path + "/manifest.jsonl", "--format", "case", "-o", again]).exitCode == 0)
+        #expect(try String(contentsOfFile: again, encoding: .utf8) == text)
+    }
+
     @Test("verify: passes an intact scan; catches a flipped byte, a deleted line and a changed evidence file")
     func verify() throws {
         let workspace = try TemporaryDirectory("verify")
