@@ -56,6 +56,17 @@ public enum ManifestReader {
         return record
     }
 
+    /// A parsed JSON value as text: `true`/`false` for booleans (Foundation hands them over as
+    /// numbers), arrays comma-separated, numbers and strings as they are.
+    public static func display(_ value: Any) -> String {
+        if let number = value as? NSNumber {
+            if String(describing: type(of: number)).contains("Boolean") { return number.boolValue ? "true" : "false" }
+            return number.stringValue
+        }
+        if let array = value as? [Any] { return array.map(display).joined(separator: ", ") }
+        return "\(value)"
+    }
+
     /// The exact bytes of a name: from base64 when present (names that are not UTF-8), else the text.
     private static func bytes(text: String?, base64: String?) -> PathBytes {
         if let base64, let decoded = Base64.decode(base64) { return PathBytes(decoded) }
