@@ -28,6 +28,19 @@ final class ProgressReporter: Sendable {
         self.style = style
     }
 
+    /// A started reporter for `mode`, or nil when nothing is to be drawn (`off`, or `auto` with
+    /// stderr not a terminal).
+    static func started(mode: ProgressMode, progress: ScanProgress) -> ProgressReporter? {
+        let reporter: ProgressReporter?
+        switch mode {
+        case .auto: reporter = isatty(STDERR_FILENO) == 1 ? ProgressReporter(progress: progress, style: .terminal) : nil
+        case .json: reporter = ProgressReporter(progress: progress, style: .json)
+        case .off: reporter = nil
+        }
+        reporter?.start()
+        return reporter
+    }
+
     func start() {
         running.store(true, ordering: .releasing)
         let started = Date()

@@ -86,13 +86,7 @@ struct TriageCommand: ParsableCommand {
         let interrupt = InterruptFlag()
         let signals = InterruptSignals(flag: interrupt)
         let counters = ScanProgress()
-        let reporter: ProgressReporter?
-        switch progress {
-        case .auto: reporter = isatty(STDERR_FILENO) == 1 ? ProgressReporter(progress: counters, style: .terminal) : nil
-        case .json: reporter = ProgressReporter(progress: counters, style: .json)
-        case .off: reporter = nil
-        }
-        reporter?.start()
+        let reporter = ProgressReporter.started(mode: progress, progress: counters)
         let outcome: ScanOutcome
         do {
             outcome = try Scan(configuration: configuration, logger: Logger(label: "blindfold.triage"))
