@@ -85,13 +85,26 @@ public final class TypeSniffer {
     /// The type of an item whose first bytes are `head` (only `options.headBytes` of them are used).
     public func sniff(_ head: UnsafeRawBufferPointer) -> TypeSignature {
         let bytes = UnsafeRawBufferPointer(rebasing: head.prefix(options.headBytes))
-        let flags = Self.looksLikeText(bytes) ? textFlags : binaryFlags
-        cookie.setFlags(flags.mime)
-        let mime = cookie.identify(bytes) ?? "application/octet-stream"
+        let textual = Self.looksLikeText(bytes)
+        let flags = textual ? textFlags : binaryFlags
         cookie.setFlags(flags.description)
         let description = cookie.identify(bytes) ?? "data"
+        // When the text tests alone explained the item (no soft-magic rule matched, so the
+        // description is one of their own phrases), the MIME type follows from them too, and
+        // the soft-magic rules (most of a text file's cost) need not run a second time.
+        let genericText = options.profile == .standard && textual
+            && Self.textTestPhrases.contains { description.hasPrefix($0) }
+        cookie.setFlags(genericText ? flags.mime | MAGIC_NO_CHECK_SOFT : flags.mime)
+        let mime = cookie.identify(bytes) ?? "application/octet-stream"
         return TypeSignature(mime: mime, description: Self.sanitised(description))
     }
+
+    /// Descriptions that libmagic's built-in text, CSV and JSON tests produce by themselves.
+    static let textTestPhrases = [
+        "ASCII text", "UTF-8 Unicode text", "Unicode text, UTF-8", "UTF-8 text", "ISO-8859 text",
+        "Non-ISO extended-ASCII text", "CSV text", "CSV ASCII text", "JSON text data", "JSON data", "very short file",
+        "empty",
+    ]
 
     /// True when the head could be text in some encoding libmagic's text tests know.
     static func looksLikeText(_ bytes: UnsafeRawBufferPointer) -> Bool {
