@@ -29,14 +29,16 @@ public struct Timestamp: Hashable, Sendable, Comparable {
         var time = time_t(seconds)
         var parts = tm()
         guard gmtime_r(&time, &parts) != nil else { return "\(seconds)" }
-        func pad(_ value: Int32, _ width: Int) -> String {
+        func pad(_ value: Int64, _ width: Int) -> String {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        var text = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-        text += "T\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
+        // 64-bit arithmetic: a hostile archive can declare a year near Int32.max.
+        let year = Int64(parts.tm_year) + 1900
+        var text = "\(pad(year, 4))-\(pad(Int64(parts.tm_mon) + 1, 2))-\(pad(Int64(parts.tm_mday), 2))"
+        text += "T\(pad(Int64(parts.tm_hour), 2)):\(pad(Int64(parts.tm_min), 2)):\(pad(Int64(parts.tm_sec), 2))"
         if nanoseconds > 0 {
-            var fraction = pad(nanoseconds, 9)
+            var fraction = pad(Int64(nanoseconds), 9)
             while fraction.hasSuffix("0") { fraction.removeLast() }
             text += "." + fraction
         }

@@ -39,7 +39,7 @@ public final class ManifestWriter {
         self.directory = directory
         self.temporaryPath = directory + "/" + Self.partialName
         let flags = continuing ? O_RDWR | O_APPEND | O_CLOEXEC : O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC
-        let fd = open(temporaryPath, flags, 0o644)
+        let fd = open(temporaryPath, flags | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             throw ManifestError(path: temporaryPath, operation: continuing ? "open" : "create", code: errno)
         }
@@ -64,11 +64,15 @@ public final class ManifestWriter {
         if descriptor >= 0 { close(descriptor) }
     }
 
-    /// Hands the buffer to the file and syncs it; returns the bytes now on disk.
+    /// Hands the buffer to the file and syncs it; returns the bytes now on disk, or nil when
+    /// writing or syncing failed (then nothing may be journaled as safe).
     @discardableResult
-    public func checkpoint() -> Int64 {
+    public func checkpoint() -> Int64? {
         flush()
-        _ = fdatasync(descriptor)
+        guard failure == nil, fdatasync(descriptor) == 0 else {
+            if failure == nil { failure = ManifestError(path: temporaryPath, operation: "fdatasync", code: errno) }
+            return nil
+        }
         return bytesOnDisk
     }
 
@@ -122,7 +126,7 @@ public final class ManifestWriter {
     /// Writes `bytes` to `path` through a temporary file and a rename.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws(ManifestError) {
         let temporary = path + ".partial-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw ManifestError(path: temporary, operation: "create", code: errno) }
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         let synced = fsync(fd)

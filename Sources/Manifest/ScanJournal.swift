@@ -33,7 +33,7 @@ public final class ScanJournal {
     /// Opens (creating or, with `truncate`, emptying) the journal in `directory`.
     public init(directory: String, truncate: Bool) throws(ManifestError) {
         path = directory + "/" + Self.fileName
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (truncate ? O_TRUNC : 0), 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | (truncate ? O_TRUNC : 0), 0o644)
         guard fd >= 0 else { throw ManifestError(path: path, operation: "create", code: errno) }
         descriptor = fd
     }

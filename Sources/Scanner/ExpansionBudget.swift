@@ -30,12 +30,15 @@ final class ExpansionBudget {
     func charge(_ bytes: Int64) throws(ItemReadError) {
         if let exceeded { throw exceeded }
         produced += bytes
-        let size = max(declaredSize ?? 0, containerSize())
+        // Only bytes actually read count as the container's size: a declared size is the
+        // archive's word, and a huge one must neither switch the ratio off nor overflow.
+        let size = max(containerSize(), 1)
+        let (allowance, overflow) = Int64(limits.expansionRatio).multipliedReportingOverflow(by: size)
         if produced > limits.expansionBytes {
             exceeded = ItemReadError(
                 status: .limit,
                 reason: "expansion_bytes: the archive produced more than \(limits.expansionBytes) bytes")
-        } else if produced > Self.ratioFloor, produced > Int64(limits.expansionRatio) * max(size, 1) {
+        } else if produced > Self.ratioFloor, !overflow, produced > allowance {
             exceeded = ItemReadError(
                 status: .limit,
                 reason: "expansion_ratio: the archive produced more than \(limits.expansionRatio)x its \(size) bytes")

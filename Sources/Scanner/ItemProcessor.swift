@@ -100,8 +100,16 @@ final class ItemProcessor {
         var total: Int64 = 0
         var sessions: ItemAnalysis.Sessions = []
         do throws(ItemReadError) {
-            let first = try source.read(into: buffer)
-            total = Int64(first)
+            // The head libmagic sees: archive members come in small pieces (a tar block, what
+            // is left of a decompressor's window), so read until the head is full or the item ends.
+            let wanted = min(buffer.count, configuration.sniffOptions?.headBytes ?? 1)
+            var first = 0
+            while first < wanted {
+                let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[first...]))
+                if count == 0 { break }
+                first += count
+                total = Int64(first)
+            }
             let head = UnsafeRawBufferPointer(rebasing: buffer[0..<first])
             analysis.identify(head, with: sniffer, into: &record)
             sessions = analysis.sessions(for: record, size: declaredSize)
@@ -115,7 +123,7 @@ final class ItemProcessor {
                 total = try expand(
                     source: source, access: access, buffer: buffer, firstCount: first, level: level,
                     declaredSize: declaredSize, parentBudget: parentBudget, feed: feed, record: &record,
-                    members: &members)
+                    members: &members, consumed: &total)
             } else {
                 var count = first
                 while count > 0 {
@@ -145,12 +153,15 @@ final class ItemProcessor {
     private func expand(
         source: any ChunkSource, access: ArchiveAccess, buffer: UnsafeMutableRawBufferPointer, firstCount: Int,
         level: Int, declaredSize: Int64?, parentBudget: ExpansionBudget?,
-        feed: @escaping (UnsafeRawBufferPointer) -> Void, record: inout ItemRecord, members: inout [ItemRecord]
+        feed: @escaping (UnsafeRawBufferPointer) -> Void, record: inout ItemRecord, members: inout [ItemRecord],
+        consumed: inout Int64
     ) throws(ItemReadError) -> Int64 {
         let limits = configuration.limits
         let tee = TeeInput(
             source: source, buffer: buffer, firstCount: firstCount, interrupt: interrupt,
             keepCopyUpTo: access == .seeking ? limits.seekableArchiveBytes : nil, feed: feed)
+        // Whatever happens below, the bytes read so far are reported truthfully.
+        defer { consumed = tee.consumed }
         if let reason = depthLimitReason(record) {
             try tee.drain()
             Self.apply((.limit, reason), to: &record)
@@ -294,6 +305,13 @@ final class ItemProcessor {
                 let count = try source.read(into: buffer)
                 if count == 0 { break }
                 data.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                // Batched because its header declared at most 1 MiB; one that produces more is
+                // lying, and is not held in memory past that.
+                if data.count > Int(MemberBatch.memberLimit) {
+                    throw ItemReadError(
+                        status: .limit,
+                        reason: "declared_size: the member produced more than the \(member.size ?? 0) bytes its header declares")
+                }
             }
         } catch {
             record.status = error.status
@@ -309,14 +327,15 @@ final class ItemProcessor {
     private func flush(_ batch: inout MemberBatch, level: Int, budget: ExpansionBudget, into members: inout [ItemRecord]) {
         guard !batch.isEmpty else { return }
         let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        while laneSniffers.count < lanes {
-            if laneSniffers.isEmpty {
-                laneSniffers.append(sniffer)
-            } else {
-                laneSniffers.append(try? configuration.sniffOptions.map { options throws(MagicError) in
-                    try TypeSniffer(options: options)
-                })
+        if laneSniffers.isEmpty {
+            // One cookie per lane; a lane whose cookie cannot be made (out of descriptors, say)
+            // is simply not used: a cookie is never shared between lanes.
+            laneSniffers.append(sniffer)
+            for _ in 1..<lanes where sniffer != nil {
+                guard let options = configuration.sniffOptions, let extra = try? TypeSniffer(options: options) else { break }
+                laneSniffers.append(extra)
             }
+            if sniffer == nil { laneSniffers = Array(repeating: nil, count: lanes) }
         }
         let jobs = MemberBatch.analyse(batch.take(), sniffers: laneSniffers, analysis: analysis)
         for var job in jobs {

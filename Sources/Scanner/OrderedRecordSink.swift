@@ -78,7 +78,12 @@ final class OrderedRecordSink: @unchecked Sendable {
 
     /// Syncs the manifest and journals that every entry before `nextToWrite` is on disk.
     private func checkpoint() {
-        journal.record(ScanCheckpoint(entries: nextToWrite, bytes: writer.checkpoint()))
+        guard let bytes = writer.checkpoint() else {
+            // The manifest could not be written or synced: no later checkpoint can be trusted.
+            checkpointing = false
+            return
+        }
+        journal.record(ScanCheckpoint(entries: nextToWrite, bytes: bytes))
     }
 
     /// Writes the summary line and closes the manifest. Call after every worker has stopped.

@@ -51,7 +51,10 @@ public struct Scan: Sendable {
         let journal = try ScanJournal(directory: directory, truncate: resume == nil)
         if resume == nil {
             writer.append(configuration.headerJSON(started: started))
-            journal.record(ScanCheckpoint(entries: 0, bytes: writer.checkpoint()))
+            guard let bytes = writer.checkpoint() else {
+                throw ManifestError(path: directory, operation: "write the manifest header in", code: EIO)
+            }
+            journal.record(ScanCheckpoint(entries: 0, bytes: bytes))
         }
 
         let sink = OrderedRecordSink(

@@ -38,7 +38,9 @@ public enum ScanResume {
         }
         defer { fclose(input) }
         let resuming = directory + "/.manifest.jsonl.resuming"
-        guard let output = fopen(resuming, "we") else { throw ResumeError("cannot write '\(resuming)'") }
+        unlink(resuming)
+        let outputFD = open(resuming, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard outputFD >= 0, let output = fdopen(outputFD, "w") else { throw ResumeError("cannot write '\(resuming)'") }
 
         var line: UnsafeMutablePointer<CChar>?
         var capacity = 0

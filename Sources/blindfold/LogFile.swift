@@ -14,14 +14,16 @@ final class LogFile: Sendable {
     /// Checks that `path` is outside every root; returns its canonical form.
     static func check(_ path: String, roots: [PathBytes]) throws -> String {
         let canonical = try CanonicalPath.prospective(path)
-        for root in roots where canonical.bytes.starts(with: root.bytes + [UInt8(ascii: "/")]) || canonical == root {
+        for root in roots where canonical.bytes.starts(with: root.bytes + [UInt8(ascii: "/")]) || canonical == root
+            || root.bytes == [UInt8(ascii: "/")]
+        {
             throw CommandLineError("--log-file '\(path)' is inside the scanned root '\(root.escaped)'")
         }
         return canonical.escaped
     }
 
     init(path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             throw CommandLineError("--log-file '\(path)' cannot be opened: \(String(cString: strerror(errno)))")
         }

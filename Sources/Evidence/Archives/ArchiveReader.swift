@@ -31,7 +31,10 @@ public final class ArchiveReader {
         guard let archive = archive_read_new() else {
             throw ItemReadError(status: .unreadable, reason: "libarchive could not allocate a reader")
         }
-        Self.enableFormats(archive)
+        guard Self.enableFormats(archive) else {
+            archive_read_free(archive)
+            throw Self.externalProgramRefusal
+        }
         let opened = archive_read_open(
             archive, Unmanaged.passUnretained(box).toOpaque(), nil, ArchiveCallbacks.read, nil)
         guard opened == ARCHIVE_OK else {
@@ -50,7 +53,10 @@ public final class ArchiveReader {
         guard let archive = archive_read_new() else {
             throw ItemReadError(status: .unreadable, reason: "libarchive could not allocate a reader")
         }
-        Self.enableFormats(archive)
+        guard Self.enableFormats(archive) else {
+            archive_read_free(archive)
+            throw Self.externalProgramRefusal
+        }
         guard archive_read_open_memory(archive, memory.baseAddress, memory.count) == ARCHIVE_OK else {
             let reason = Self.message(archive)
             archive_read_free(archive)
@@ -61,6 +67,10 @@ public final class ArchiveReader {
     }
 
     deinit { archive_read_free(archive) }
+
+    private static let externalProgramRefusal = ItemReadError(
+        status: .unsupported,
+        reason: "this libarchive would run an external decompressor; archives are not opened with it")
 
     /// The next member, the end, or why the archive cannot be read further.
     public func next() -> ArchiveStep {
@@ -198,20 +208,28 @@ public final class ArchiveReader {
         return true
     }
 
-    private static func enableFormats(_ archive: OpaquePointer) {
-        for enable in [
+    /// Enables the built-in filters and formats. libarchive answers `ARCHIVE_WARN` for a
+    /// filter it would run through an external program (when built without that library); such
+    /// a reader is refused, so evidence never goes through a program found on PATH.
+    private static func enableFormats(_ archive: OpaquePointer) -> Bool {
+        for filter in [
             archive_read_support_filter_gzip, archive_read_support_filter_bzip2, archive_read_support_filter_xz,
             archive_read_support_filter_lzma, archive_read_support_filter_lzip, archive_read_support_filter_zstd,
             archive_read_support_filter_lz4, archive_read_support_filter_compress, archive_read_support_filter_uu,
             archive_read_support_filter_rpm,
+        ] where filter(archive) != ARCHIVE_OK {
+            return false
+        }
+        for format in [
             archive_read_support_format_tar, archive_read_support_format_gnutar, archive_read_support_format_zip_streamable,
             archive_read_support_format_7zip, archive_read_support_format_rar, archive_read_support_format_rar5,
             archive_read_support_format_iso9660, archive_read_support_format_cpio, archive_read_support_format_ar,
             archive_read_support_format_cab, archive_read_support_format_xar, archive_read_support_format_lha,
             archive_read_support_format_warc, archive_read_support_format_raw, archive_read_support_format_empty,
         ] {
-            _ = enable(archive)
+            _ = format(archive)
         }
+        return true
     }
 
     private static func describe(_ entry: OpaquePointer) -> ArchiveEntry {

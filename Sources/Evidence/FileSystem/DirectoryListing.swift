@@ -12,11 +12,21 @@ import BlindfoldCore
 /// tree never holds more than one directory open.
 enum DirectoryListing {
     /// The entry names of `path` (without `.` and `..`), sorted.
-    static func names(of path: PathBytes) -> Result<[PathBytes], SystemFailure> {
+    ///
+    /// `expected` is the directory's `lstat`: the opened directory must be that one, so a
+    /// directory swapped for a link or another directory after it was listed (a live system)
+    /// never leads the walk elsewhere.
+    static func names(of path: PathBytes, expected: FileStat) -> Result<[PathBytes], SystemFailure> {
         let fd: Int32
         switch ReadOnlyOpen.open(path, flags: O_DIRECTORY) {
         case .success(let opened): fd = opened
         case .failure(let failure): return .failure(failure)
+        }
+        var opened = stat()
+        guard fstat(fd, &opened) == 0, UInt64(opened.st_dev) == expected.device, UInt64(opened.st_ino) == expected.inode
+        else {
+            close(fd)
+            return .failure(SystemFailure(operation: "open (replaced after it was listed)", errno: ENOENT))
         }
         guard let directory = fdopendir(fd) else {
             let failure = SystemFailure(operation: "opendir", errno: errno)

@@ -128,7 +128,7 @@ public final class FileSystemWalker: IteratorProtocol, Sequence {
         guard !ancestors.contains(identity) else {
             return notEntered(path, absolute, stat, .skipped, "directory cycle: same directory as one of its ancestors")
         }
-        switch DirectoryListing.names(of: absolute) {
+        switch DirectoryListing.names(of: absolute, expected: stat) {
         case .failure(let failure):
             return notEntered(path, absolute, stat, failure.itemStatus, "directory could not be listed (\(failure))")
         case .success(let names):

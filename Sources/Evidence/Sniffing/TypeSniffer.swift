@@ -132,35 +132,49 @@ public final class TypeSniffer {
         "user", "hostname", "from", "to", "volume",
     ]
 
-    /// Removes from libmagic's description everything that may quote the item's own bytes:
-    /// quoted strings (JPEG comments, volume labels) and free-text properties (document
-    /// titles, authors). What stays is libmagic's own vocabulary: format, version, dimensions.
+    /// Removes from libmagic's description everything that may quote the item's own bytes.
+    ///
+    /// libmagic's own vocabulary (format, version, dimensions) comes first in a description;
+    /// text taken from the item comes as quoted strings (JPEG comments, gzip names, volume
+    /// labels), as free-text properties (titles, authors) or as a script's interpreter line.
+    /// So the description is kept up to the first such place and everything after it is
+    /// replaced by one `[text removed]`: a comma or a quote inside the item's text can then not
+    /// smuggle the rest of it through. Control, DEL, C1 and bidirectional-override characters
+    /// are dropped, and the result is capped at 240 characters.
     static func sanitised(_ description: String) -> String {
-        var unquoted = ""
-        var closing: Character?
-        for character in description {
-            if let quote = closing {
-                if character == quote { closing = nil }
-                continue
-            }
-            if character == "\"" || character == "'" || character == "`" {
-                closing = character
-                unquoted += "[text removed]"
-                continue
-            }
-            unquoted.append(character)
-        }
-        var kept: [String] = []
-        for field in unquoted.split(separator: ", ", omittingEmptySubsequences: false) {
+        var kept = ""
+        var removed = false
+        let fields = description.split(separator: ", ", omittingEmptySubsequences: false)
+        for (index, field) in fields.enumerated() {
             let lowered = field.lowercased().trimmingPrefix(" ")
-            let isFreeText = freeTextKeys.contains { key in
+            let freeText = freeTextKeys.contains { key in
                 lowered.hasPrefix(key + ":") || lowered.hasPrefix(key + " :") || lowered.hasPrefix(key + "=")
             }
-            kept.append(isFreeText ? "[text removed]" : String(field))
+            // "a /usr/bin/env python3 script" names the interpreter the item itself declares.
+            let scriptLine = lowered.hasPrefix("a ") && lowered.contains(" script")
+            if let quote = field.firstIndex(where: { $0 == "\"" || $0 == "'" || $0 == "`" }) {
+                let before = field[..<quote]
+                if index > 0 { kept += ", " }
+                kept += before
+                removed = true
+                break
+            }
+            if freeText || scriptLine {
+                if index > 0 { kept += ", " }
+                if scriptLine { kept += "script" }
+                removed = true
+                break
+            }
+            if index > 0 { kept += ", " }
+            kept += field
         }
-        var result = kept.joined(separator: ", ")
+        if removed { kept += (kept.hasSuffix(" ") || kept.isEmpty ? "" : " ") + "[text removed]" }
+        let visible = kept.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+                || (0x2066...0x2069).contains(scalar.value) || scalar.value == 0x200E || scalar.value == 0x200F)
+        }
+        var result = String(String.UnicodeScalarView(visible))
         if result.count > 240 { result = String(result.prefix(240)) + "..." }
-        return result.unicodeScalars.allSatisfy({ $0.value >= 0x20 }) ? result
-            : String(String.UnicodeScalarView(result.unicodeScalars.filter { $0.value >= 0x20 }))
+        return result
     }
 }
