@@ -38,6 +38,9 @@ struct CoreTests {
         #expect(!ExtensionCheck.isMismatch(name: PathBytes("x.JPEG"), mime: "image/jpeg"))
         #expect(ExtensionCheck.isMismatch(name: PathBytes("notes.txt"), mime: "application/pdf"))
         #expect(!ExtensionCheck.isMismatch(name: PathBytes("notes.txt"), mime: "text/x-c"))
+        #expect(!ExtensionCheck.isMismatch(name: PathBytes("README.md"), mime: "application/javascript"))
+        #expect(ExtensionCheck.isMismatch(name: PathBytes("notes.txt"), mime: "application/octet-stream"))
+        #expect(ExtensionCheck.isMismatch(name: PathBytes("notes.txt"), mime: "image/jpeg"))
         #expect(!ExtensionCheck.isMismatch(name: PathBytes("data.xyz"), mime: "image/png"))
         #expect(!ExtensionCheck.isMismatch(name: PathBytes("x.jpg"), mime: "application/x-empty"))
     }

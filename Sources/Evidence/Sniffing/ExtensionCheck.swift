@@ -58,8 +58,15 @@ public enum ExtensionCheck {
             return false
         }
         if types.contains(mime) { return false }
-        // Plain-text names: any text/* type is consistent.
-        if types.contains("text/plain"), mime.hasPrefix("text/") { return false }
+        // Plain-text names: any textual type is consistent (notes with code in them are text);
+        // binary data, media, archives or documents behind a text name are not.
+        if types.contains("text/plain"), Self.isTextual(mime) { return false }
         return true
+    }
+
+    /// MIME types that are text of some kind.
+    static func isTextual(_ mime: String) -> Bool {
+        mime.hasPrefix("text/") || ["json", "javascript", "xml", "script", "x-empty", "csv", "yaml", "toml", "ini"]
+            .contains { mime.contains($0) }
     }
 }
