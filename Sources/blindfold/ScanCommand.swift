@@ -203,20 +203,7 @@ struct ScanCommand: ParsableCommand {
                 arguments: Array(CommandLine.arguments.dropFirst(2))
             ).save(in: output.path)
         }
-        let interrupt = InterruptFlag()
-        let signals = InterruptSignals(flag: interrupt)
-        let counters = ScanProgress()
-        let reporter = ProgressReporter.started(mode: progress, progress: counters)
-        let outcome: ScanOutcome
-        do {
-            outcome = try Scan(configuration: configuration, logger: logger)
-                .run(interrupt: interrupt, progress: counters, resume: resumePoint)
-        } catch {
-            reporter?.stop()
-            throw CommandLineError("\(error)")
-        }
-        reporter?.stop()
-        signals.cancel()
+        let outcome = try ScanRun.run(configuration, logger: logger, progress: progress, resume: resumePoint)
         if outcome.complete { ScanInvocation.remove(from: output.path) }
 
         print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)

@@ -83,21 +83,7 @@ struct TriageCommand: ParsableCommand {
             StandardError.write(
                 "blindfold: warning: --out is on the same device as a scanned root; on a live system write to your own drive\n")
         }
-        let interrupt = InterruptFlag()
-        let signals = InterruptSignals(flag: interrupt)
-        let counters = ScanProgress()
-        let reporter = ProgressReporter.started(mode: progress, progress: counters)
-        let outcome: ScanOutcome
-        do {
-            outcome = try Scan(configuration: configuration, logger: Logger(label: "blindfold.triage"))
-                .run(interrupt: interrupt, progress: counters)
-        } catch {
-            reporter?.stop()
-            throw CommandLineError("\(error)")
-        }
-        reporter?.stop()
-        signals.cancel()
-        ScanInvocation.remove(from: output.path)
+        let outcome = try ScanRun.run(configuration, logger: Logger(label: "blindfold.triage"), progress: progress)
 
         let manifestPath = output.path + "/" + ManifestWriter.fileName
         let hits = showPaths ? TriageVerdict.knownBadPaths(in: manifestPath) : []
