@@ -4,6 +4,9 @@ public enum HashValue: Hashable, Sendable {
     case hex(String)
     /// A number (a quality score, say).
     case integer(Int)
+    /// Several digests as lower-case hex, in an order the plugin documents (PDQ's eight
+    /// dihedral hashes, say).
+    case hexList([String])
 }
 
 /// A named value a plugin produced (`md5` → hex, `pdq_quality` → 87).

@@ -34,6 +34,7 @@ extension ItemRecord {
                 switch output.value {
                 case .hex(let hex): (output.key, .string(hex))
                 case .integer(let number): (output.key, .int(Int64(number)))
+                case .hexList(let list): (output.key, .array(list.map { .string($0) }))
                 }
             }))
         }

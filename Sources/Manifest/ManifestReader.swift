@@ -36,6 +36,7 @@ public enum ManifestReader {
         record.hashes = hashes.keys.sorted().compactMap { key in
             if let hex = hashes[key] as? String { return HashOutput(key: key, value: .hex(hex)) }
             if let number = hashes[key] as? NSNumber { return HashOutput(key: key, value: .integer(number.intValue)) }
+            if let list = hashes[key] as? [String] { return HashOutput(key: key, value: .hexList(list)) }
             return nil
         }
         record.matches = (object["matches"] as? [[String: Any]] ?? []).compactMap { match in
