@@ -18,6 +18,12 @@ let package = Package(
         // System libraries (Debian -dev packages, found through pkg-config).
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -54,18 +60,26 @@ let package = Package(
             ]
         ),
 
+        // Image decoders: one thin wrapper per C library, the only code that touches them.
+        .target(
+            name: "ImageDecoding",
+            dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
+        ),
+
         // Hash plugins: one library target each, under Plugins/.
         .target(
             name: "CryptoHashes",
             dependencies: ["BlindfoldCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Plugins/CryptoHashes"
         ),
+        .target(name: "PDQ", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PDQ"),
+        .target(name: "PHash", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PHash"),
 
         // The command line: the only place that lists concrete plugins.
         .executableTarget(
             name: "blindfold",
             dependencies: [
-                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes",
+                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -76,7 +90,7 @@ let package = Package(
             name: "BlindfoldTests",
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
-                "blindfold",
+                "ImageDecoding", "PDQ", "PHash", "blindfold",
             ]
         ),
     ]

@@ -83,6 +83,7 @@ MTIME = 1704067200  # 2024-01-01T00:00:00Z
 ROOT = Path(__file__).resolve().parent          # .../Fixtures
 EVIDENCE = ROOT / "evidence"
 HASHSETS = ROOT / "hashsets"
+IMAGES = ROOT / "images"
 
 EMPTY_DIGESTS = {
     hashlib.md5(b"").hexdigest(),
@@ -473,6 +474,91 @@ def build_evidence(tmp: Path) -> None:
 
 
 # --------------------------------------------------------------------------
+# Image decoder fixtures (Fixtures/images/)
+# --------------------------------------------------------------------------
+#
+# formats/: one 16-colour picture (96x64) written losslessly as PNG, BMP, GIF, TIFF and WebP
+#   (cwebp -lossless): every decoder must return exactly the same pixels, hence the same PDQ.
+#   pattern.heic is the same picture through heif-enc (lossy): its PDQ must be near, not equal.
+# hostile/: inputs a decoder must refuse without crashing, each with its expected status.
+
+
+def tiff_rgb(px) -> bytes:
+    """Baseline little-endian TIFF, uncompressed RGB, one strip."""
+    h, w = len(px), len(px[0])
+    pixels = bytes(v for row in px for p in row for v in p[:3])
+    entries = [
+        (256, 3, 1, w), (257, 3, 1, h), (258, 3, 3, None), (259, 3, 1, 1), (262, 3, 1, 2),
+        (273, 4, 1, None), (277, 3, 1, 3), (278, 3, 1, h), (279, 4, 1, len(pixels)), (284, 3, 1, 1),
+    ]
+    ifd_offset = 8
+    ifd_size = 2 + 12 * len(entries) + 4
+    bits_offset = ifd_offset + ifd_size
+    strip_offset = bits_offset + 6
+    out = bytearray(b"II*\x00" + struct.pack("<I", ifd_offset))
+    out += struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        if tag == 258:
+            value = bits_offset
+        elif tag == 273:
+            value = strip_offset
+        if kind == 3 and count == 1:
+            out += struct.pack("<HHIHH", tag, kind, count, value, 0)
+        else:
+            out += struct.pack("<HHII", tag, kind, count, value)
+    out += struct.pack("<I", 0)
+    out += struct.pack("<HHH", 8, 8, 8)
+    out += pixels
+    return bytes(out)
+
+
+def hostile_jpeg_huge() -> bytes:
+    """A JPEG whose frame header declares 65000x65000 pixels (4.2 gigapixels) over 8x8 of data."""
+    soi = b"\xff\xd8"
+    dqt = b"\xff\xdb" + struct.pack(">H", 67) + b"\x00" + bytes([1] * 64)
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, 65000, 65000, 1) + b"\x01\x11\x00"
+    # DC table: one code of length 1 for category 0; AC table: one code of length 1 for EOB.
+    dht = b"\xff\xc4" + struct.pack(">H", 2 + 17 + 1) + b"\x00" + bytes([1] + [0] * 15) + b"\x00"
+    dht += b"\xff\xc4" + struct.pack(">H", 2 + 17 + 1) + b"\x10" + bytes([1] + [0] * 15) + b"\x00"
+    sos = b"\xff\xda" + struct.pack(">HB", 8, 1) + b"\x01\x00" + b"\x00\x3f\x00"
+    return soi + dqt + sof + dht + sos + b"\x00" * 64 + b"\xff\xd9"
+
+
+def build_images(tmp: Path) -> None:
+    if IMAGES.exists():
+        shutil.rmtree(IMAGES)
+    formats = IMAGES / "formats"
+    hostile = IMAGES / "hostile"
+    formats.mkdir(parents=True)
+    hostile.mkdir(parents=True)
+
+    palette = fixed_palette(501, 16)
+    indices = quantize(make_canvas(96, 64, seed=502, shapes=8), palette)
+    px = [[list(palette[i]) + [255] for i in row] for row in indices]
+    (formats / "pattern.png").write_bytes(png_rgb(px))
+    (formats / "pattern.bmp").write_bytes(bmp_bytes(px))
+    (formats / "pattern.gif").write_bytes(gif_bytes(px, palette))
+    (formats / "pattern.tif").write_bytes(tiff_rgb(px))
+    ppm = tmp / "pattern.ppm"
+    ppm.write_bytes(ppm_bytes(px))
+    run(["cwebp", "-quiet", "-lossless", "-exact", "-metadata", "none", str(ppm), "-o", str(formats / "pattern.webp")])
+    if shutil.which("heif-enc"):
+        run(["heif-enc", "-q", "90", "-o", str(formats / "pattern.heic"), str(formats / "pattern.png")])
+    elif not (formats / "pattern.heic").exists():
+        sys.stderr.write("generate.py: heif-enc (libheif-examples) not found; pattern.heic not written\n")
+
+    (hostile / "huge-dimensions.jpg").write_bytes(hostile_jpeg_huge())
+    whole = png_rgb(make_canvas(64, 64, seed=503))
+    idat = whole.index(b"IDAT")
+    (hostile / "truncated.png").write_bytes(whole[: idat + 4 + (len(whole) - idat) // 3])
+    screen = b"GIF89a" + struct.pack("<HHBBB", 16, 16, 0x80, 0, 0) + bytes(6)
+    (hostile / "no-frames.gif").write_bytes(screen + b"\x3b")
+    (hostile / "empty.jpg").write_bytes(b"")
+    (hostile / "random-after-signature.png").write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(504).randbytes(4096))
+    fix_mtimes_and_modes(IMAGES)
+
+
+# --------------------------------------------------------------------------
 # Hash sets
 # --------------------------------------------------------------------------
 
@@ -621,6 +707,7 @@ def main() -> int:
     EVIDENCE.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="blindfold-fixtures-") as tmp:
         build_evidence(Path(tmp))
+        build_images(Path(tmp))
 
     rels = evidence_files()
     if rels != sorted(CONTENT):

@@ -24,6 +24,9 @@ public struct ItemRecord: Sendable, Hashable {
     public var reason: String?
     /// Plugins that failed on a readable item: plugin id → reason (starting with a status word).
     public var pluginErrors: [PluginErrorNote]
+    /// Facts about how the item was handled that are not failures (a perceptual hash below the
+    /// matching floor, plugins skipped for a known-good item), one sentence each.
+    public var notes: [String] = []
     /// For symbolic links: the target, exactly as stored.
     public var linkTarget: PathBytes?
     /// For containers that were opened: what was found inside.

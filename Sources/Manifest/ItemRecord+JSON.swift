@@ -56,6 +56,7 @@ extension ItemRecord {
             info.add("member_bytes", container.memberBytes)
             object.add("archive", info.value)
         }
+        if !notes.isEmpty { object.add("notes", .array(notes.map { .string($0) })) }
         if !pluginErrors.isEmpty {
             object.add("plugin_errors", .object(pluginErrors.map { ($0.plugin, .string($0.reason)) }))
         }

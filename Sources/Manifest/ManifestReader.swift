@@ -47,6 +47,7 @@ public enum ManifestReader {
                 set: set, role: role, algorithm: algorithm, category: match["category"] as? String,
                 distance: (match["distance"] as? NSNumber)?.intValue)
         }
+        record.notes = object["notes"] as? [String] ?? []
         let errors = object["plugin_errors"] as? [String: String] ?? [:]
         record.pluginErrors = errors.keys.sorted().map { PluginErrorNote(plugin: $0, reason: errors[$0] ?? "") }
         if let archive = object["archive"] as? [String: Any] {

@@ -6,7 +6,7 @@ import KnownHashes
 /// The steps every item goes through, whatever its source: identify the type from the head,
 /// open the plugin sessions that apply, feed them, finish and match.
 struct ItemAnalysis {
-    typealias Sessions = [(id: String, session: any HashSession)]
+    typealias Sessions = [(id: String, session: any HashSession, wholeItem: Bool)]
 
     let configuration: ScanConfiguration
 
@@ -24,7 +24,9 @@ struct ItemAnalysis {
         let context = ItemContext(mime: record.mime, size: size)
         var sessions: Sessions = []
         for plugin in configuration.registry.plugins where plugin.descriptor.applies(to: context) {
-            if let session = plugin.makeSession(for: context) { sessions.append((plugin.descriptor.id, session)) }
+            if let session = plugin.makeSession(for: context) {
+                sessions.append((plugin.descriptor.id, session, plugin.descriptor.inputMode == .wholeItem))
+            }
         }
         return sessions
     }
@@ -32,16 +34,35 @@ struct ItemAnalysis {
     /// Collects the sessions' values (or failures) and matches the hashes against every set.
     ///
     /// Hashes exist only for items read in full, so every item with hashes is matched,
-    /// including containers whose structure turned out damaged.
+    /// including containers whose structure turned out damaged. Streaming plugins (digests)
+    /// finish first: an exact known-good match spares the whole-item plugins' decode when
+    /// ``ScanConfiguration/skipPerceptualForKnownGood`` is set.
     func finish(_ sessions: Sessions, into record: inout ItemRecord) {
-        for (id, session) in sessions {
-            switch session.finish() {
-            case .values(let outputs): record.hashes.append(contentsOf: outputs)
-            case .notApplicable: break
-            case .failure(let failure): record.pluginErrors.append(PluginErrorNote(plugin: id, reason: failure.recorded))
+        for entry in sessions where !entry.wholeItem { collect(entry, into: &record) }
+        let wholeItem = sessions.filter(\.wholeItem)
+        if !wholeItem.isEmpty {
+            let exact = record.hashes.isEmpty ? [] : configuration.matcher.matches(for: record.hashes)
+            let knownGood = exact.contains { $0.role == .knownGood } && !exact.contains { $0.role == .knownBad }
+            if knownGood && configuration.skipPerceptualForKnownGood {
+                let skipped = wholeItem.map(\.id).joined(separator: ", ")
+                record.notes.append("\(skipped) not computed: the item matched a known-good set exactly")
+            } else {
+                for entry in wholeItem { collect(entry, into: &record) }
             }
         }
+        if case .integer(let quality)? = record.hash("pdq_quality"), quality < configuration.pdqPolicy.qualityFloor {
+            record.notes.append(
+                "pdq quality \(quality) is below the matching floor \(configuration.pdqPolicy.qualityFloor): not matched")
+        }
         if !record.hashes.isEmpty { record.matches = configuration.matcher.matches(for: record.hashes) }
+    }
+
+    private func collect(_ entry: Sessions.Element, into record: inout ItemRecord) {
+        switch entry.session.finish() {
+        case .values(let outputs): record.hashes.append(contentsOf: outputs)
+        case .notApplicable: break
+        case .failure(let failure): record.pluginErrors.append(PluginErrorNote(plugin: entry.id, reason: failure.recorded))
+        }
     }
 
     /// Everything for an item whose bytes are all in memory.

@@ -38,6 +38,10 @@ public struct ScanConfiguration: Sendable {
     public var checkpointBytes = 1 << 20
     /// The tool's version for the header.
     public var toolVersion: String
+    /// PDQ matching thresholds; items below the quality floor get a note saying they were not matched.
+    public var pdqPolicy = PDQMatchPolicy.standard
+    /// Whole-item (perceptual) plugins are not run on items a known-good set matched exactly.
+    public var skipPerceptualForKnownGood = true
 
     /// A configuration with the required parts and defaults for the rest.
     public init(
@@ -94,6 +98,10 @@ public struct ScanConfiguration: Sendable {
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
         options.add("sniff_profile", sniffOptions?.profile.rawValue)
+        options.add("pdq_distance", pdqPolicy.maxDistance)
+        options.add("pdq_quality", pdqPolicy.qualityFloor)
+        options.add("pdq_dihedral", pdqPolicy.dihedral)
+        options.add("skip_known_good", skipPerceptualForKnownGood)
         header.add("options", options.value)
         return header.value
     }

@@ -1,15 +1,33 @@
 import BlindfoldCore
 import CryptoHashes
+import PDQ
+import PHash
 
 /// The one place that lists the concrete plugins compiled into this binary.
 enum PluginCatalog {
-    /// Every plugin, in the order their values appear in the manifest.
-    static let plugins: [any HashPlugin] = CryptoHashes.all
+    /// Which optional plugins run, and how.
+    struct Selection {
+        /// PDQ's options, or nil to leave PDQ out.
+        var pdq: PDQOptions? = PDQOptions()
+        /// Whether ImageHash's pHash runs.
+        var phash = false
+        /// The image pixel limit for the perceptual plugins.
+        var maxPixels = ScanLimits().imagePixels
+    }
 
-    /// The registry of every plugin; a duplicate id is a start-up error.
-    static func registry() throws -> PluginRegistry {
+    /// Every plugin the selection asks for, in the order their values appear in the manifest:
+    /// digests first, then the perceptual hashes.
+    static func plugins(_ selection: Selection) -> [any HashPlugin] {
+        var plugins: [any HashPlugin] = CryptoHashes.all
+        if let pdq = selection.pdq { plugins.append(PDQPlugin(options: pdq)) }
+        if selection.phash { plugins.append(PHashPlugin(maxPixels: selection.maxPixels)) }
+        return plugins
+    }
+
+    /// The registry of the selected plugins; a duplicate id is a start-up error.
+    static func registry(_ selection: Selection = Selection()) throws -> PluginRegistry {
         do {
-            return try PluginRegistry(plugins)
+            return try PluginRegistry(plugins(selection))
         } catch {
             throw CommandLineError("plugin registry: \(error)")
         }

@@ -9,7 +9,7 @@ struct PluginsCommand: ParsableCommand {
     )
 
     func run() throws {
-        let registry = try PluginCatalog.registry()
+        let registry = try PluginCatalog.registry(PluginCatalog.Selection(phash: true))
         let rows = registry.descriptors.map { descriptor in
             [
                 descriptor.id, descriptor.version, descriptor.inputMode.rawValue, descriptor.accepts.description,

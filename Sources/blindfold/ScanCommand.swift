@@ -77,6 +77,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("seekable-archive-bytes"), help: ArgumentHelp("Largest 7-Zip archive held in memory to be expanded (7-Zip needs random access).", valueName: "n"))
     var seekableArchiveBytes: Int64 = ScanLimits().seekableArchiveBytes
 
+    @OptionGroup(title: "Perceptual hashing")
+    var perceptual: PerceptualArguments
+
     @Option(name: .long, help: ArgumentHelp("Plugins to run, comma-separated (default: all; see 'blindfold plugins').", valueName: "ids"))
     var plugins: String?
 
@@ -155,7 +158,7 @@ struct ScanCommand: ParsableCommand {
         let sets = try HashSetArguments.load(
             knownBad: knownBad, knownGood: knownGood,
             vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }))
-        var registry = try PluginCatalog.registry()
+        var registry = try PluginCatalog.registry(perceptual.selection)
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
             do { registry = try registry.selecting(ids) } catch { throw CommandLineError("--plugins: \(error)") }
@@ -188,6 +191,9 @@ struct ScanCommand: ParsableCommand {
         configuration.limits.seekableArchiveBytes = seekableArchiveBytes
         configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, profile: sniffProfile)
         configuration.checkpointBytes = checkpointBytes
+        configuration.limits.imagePixels = perceptual.imagePixels
+        configuration.pdqPolicy = perceptual.policy
+        configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
 
         try output.create()
         var resumePoint: ResumePoint?

@@ -56,6 +56,9 @@ struct TriageCommand: ParsableCommand {
     @Flag(name: .long, help: "Replace a manifest already in the output directory.")
     var overwrite = false
 
+    @OptionGroup(title: "Perceptual hashing")
+    var perceptual: PerceptualArguments
+
     func validate() throws {
         if knownBad.isEmpty { throw ValidationError("give at least one --known-bad set: triage looks for known material") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -65,7 +68,7 @@ struct TriageCommand: ParsableCommand {
         let rootPaths = try roots.map(CanonicalPath.existing)
         let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
         let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood)
-        let registry = try PluginCatalog.registry()
+        let registry = try PluginCatalog.registry(perceptual.selection)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .error
@@ -76,6 +79,9 @@ struct TriageCommand: ParsableCommand {
             roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
             jobs: jobs ?? cores, ioJobs: jobs ?? cores, toolVersion: BlindfoldCommand.version)
         configuration.triage = true
+        configuration.limits.imagePixels = perceptual.imagePixels
+        configuration.pdqPolicy = perceptual.policy
+        configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.budgetSeconds = budget.seconds
 
         try output.create()

@@ -1,0 +1,14 @@
+#include <stdarg.h>
+#include <tiffio.h>
+
+// libtiff reports problems through process-wide handlers that print to stderr; item-derived
+// text must never reach the terminal, so both are silenced once (idempotent).
+static inline void ctiff_silence(void) {
+    TIFFSetErrorHandler(NULL);
+    TIFFSetWarningHandler(NULL);
+}
+
+// TIFFGetField is variadic, which Swift cannot call.
+static inline int ctiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value) {
+    return TIFFGetField(tif, tag, value);
+}
