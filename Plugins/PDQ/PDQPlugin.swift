@@ -29,7 +29,7 @@ public struct PDQOptions: Sendable, Hashable {
     }
 
     /// What the decoder is asked for: the JPEG's own luma plane, at full size unless fast.
-    var decodeOptions: ImageDecodeOptions {
+    public var decodeOptions: ImageDecodeOptions {
         ImageDecodeOptions(maxPixels: maxPixels, jpegLumaOnly: true, jpegLumaOnlyMinimumPixels: lumaOnlyMinimumPixels,
                            jpegMinimumShortSide: fast ? Self.fastMinimumShortSide : nil)
     }
