@@ -39,26 +39,33 @@ public enum PDQHasher {
         let width = image.width, height = image.height
         let vertical = TentSampling(length: height)
         let horizontal = TentSampling(length: width)
-        // rows[i] accumulates the vertically weighted input rows that sample row i reads.
+        // rows[i] accumulates the vertically weighted input rows that sample row i reads; each
+        // input row feeds one or two sample rows, so this is about one multiply-add per pixel.
         var rows = [Float](repeating: 0, count: 64 * width)
         var luma = [Float](repeating: 0, count: width)
         var firstActive = 0
         image.pixels.withUnsafeBufferPointer { pixels in
             rows.withUnsafeMutableBufferPointer { rows in
                 luma.withUnsafeMutableBufferPointer { luma in
+                    guard let source = pixels.baseAddress, let target = rows.baseAddress, let lumaRow = luma.baseAddress else { return }
                     for row in 0..<height {
                         while firstActive < 64,
                             vertical.starts[firstActive] + vertical.weights[firstActive].count <= row
                         { firstActive += 1 }
                         guard firstActive < 64, vertical.starts[firstActive] <= row else { continue }
-                        Luminance.fill(luma, from: pixels, row: row, width: width, layout: image.layout)
+                        let grey = image.layout == .gray
+                        if !grey { Luminance.fill(luma, from: pixels, row: row, width: width, layout: image.layout) }
                         var sample = firstActive
                         while sample < 64, vertical.starts[sample] <= row {
                             let offset = row - vertical.starts[sample]
                             if offset < vertical.weights[sample].count {
                                 let weight = vertical.weights[sample][offset]
-                                let base = sample * width
-                                for column in 0..<width { rows[base + column] += weight * luma[column] }
+                                let accumulator = target + sample * width
+                                if grey {
+                                    Self.accumulate(accumulator, source + row * width, weight: weight, count: width)
+                                } else {
+                                    Self.accumulate(accumulator, UnsafePointer(lumaRow), weight: weight, count: width)
+                                }
                             }
                             sample += 1
                         }
@@ -76,6 +83,21 @@ public enum PDQHasher {
             }
         }
         return grid
+    }
+
+    /// `accumulator[k] += weight * values[k]` for `count` elements (vectorised by the compiler).
+    @inline(__always)
+    private static func accumulate(
+        _ accumulator: UnsafeMutablePointer<Float>, _ values: UnsafePointer<UInt8>, weight: Float, count: Int
+    ) {
+        for index in 0..<count { accumulator[index] += weight * Float(values[index]) }
+    }
+
+    @inline(__always)
+    private static func accumulate(
+        _ accumulator: UnsafeMutablePointer<Float>, _ values: UnsafePointer<Float>, weight: Float, count: Int
+    ) {
+        for index in 0..<count { accumulator[index] += weight * values[index] }
     }
 
     /// The reference's quality: the sum of quantised neighbour differences on the 64x64 grid,
