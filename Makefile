@@ -4,7 +4,7 @@ DEMO_OUT ?= /tmp/blindfold-demo
 SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hashsets/known-bad.md5 \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test bench fixtures clean
+.PHONY: deps build demo test bench fuzz fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -28,8 +28,15 @@ test: deps
 bench: build
 	bash .ci/bench
 
+# libFuzzer runs, one target after another, FUZZ_SECONDS each: see docs/FUZZING.md.
+# Builds into .build-fuzz/; corpora, crashes and logs go to /tmp/blindfold-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= all
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash .ci/fuzz
+
 fixtures:
 	python3 Fixtures/generate.py
 
 clean:
-	rm -rf .build $(DEMO_OUT)
+	rm -rf .build .build-fuzz $(DEMO_OUT)
