@@ -113,7 +113,9 @@ private struct BitField {
     func extract(_ value: UInt32) -> UInt8 {
         guard maximum > 0 else { return 0 }
         let raw = (value & mask) >> shift
-        return UInt8(truncatingIfNeeded: (raw * 255 + maximum / 2) / maximum)
+        // In 64 bits: a mask wider than 24 bits (the file chooses it) overflows `raw * 255` in
+        // 32, which traps. raw <= maximum, so the quotient is at most 255.
+        return UInt8(truncatingIfNeeded: (UInt64(raw) * 255 + UInt64(maximum / 2)) / UInt64(maximum))
     }
 }
 
