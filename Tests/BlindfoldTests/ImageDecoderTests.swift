@@ -95,4 +95,15 @@ struct ImageDecoderTests {
         #expect(image.width == 1 && image.height == 1)
         #expect(Self.rgb(image) == [255, 255, 255])
     }
+
+    @Test("A PNG chunk declaring more bytes than the file holds is refused as truncated before libpng allocates it")
+    func pngChunkLongerThanFile() {
+        // Found while fuzzing (Fixtures/fuzz/image-png): a 44-byte PNG whose text chunk declares
+        // 2,013,265,947 bytes made libpng allocate (and the process touch) 2 GB.
+        let url = TestEnvironment.fixtures.appendingPathComponent("fuzz/image-png/text-chunk-declares-2-gb")
+        switch Self.decode(url) {
+        case .success: Issue.record("decoded")
+        case .failure(let error): #expect(error.status == .truncated, "\(error)")
+        }
+    }
 }
