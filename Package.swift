@@ -24,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        // posix_spawn with closefrom, wait-status macros: glibc only, no library to link.
+        .systemLibrary(name: "CProcess"),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -66,6 +68,9 @@ let package = Package(
             dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
         ),
 
+        // Decoder workers: whole-item plugins run in child processes of this binary.
+        .target(name: "Isolation", dependencies: ["BlindfoldCore", "ImageDecoding", "CProcess"]),
+
         // Hash plugins: one library target each, under Plugins/.
         .target(
             name: "CryptoHashes",
@@ -79,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "blindfold",
             dependencies: [
-                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash",
+                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash", "Isolation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +95,7 @@ let package = Package(
             name: "BlindfoldTests",
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
-                "ImageDecoding", "PDQ", "PHash", "blindfold",
+                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold",
             ]
         ),
     ]

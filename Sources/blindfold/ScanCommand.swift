@@ -158,7 +158,7 @@ struct ScanCommand: ParsableCommand {
         let sets = try HashSetArguments.load(
             knownBad: knownBad, knownGood: knownGood,
             vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }))
-        var registry = try PluginCatalog.registry(perceptual.selection)
+        var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
             do { registry = try registry.selecting(ids) } catch { throw CommandLineError("--plugins: \(error)") }
@@ -194,6 +194,7 @@ struct ScanCommand: ParsableCommand {
         configuration.limits.imagePixels = perceptual.imagePixels
         configuration.pdqPolicy = perceptual.policy
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
+        configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
 
         try output.create()
         var resumePoint: ResumePoint?
