@@ -129,7 +129,7 @@ final class WorkerProcess: Sendable {
     static func signalName(_ signal: Int32) -> String {
         switch signal {
         case SIGSEGV: "SIGSEGV, a memory fault"
-        case SIGABRT: "SIGABRT, an abort"
+        case SIGABRT: "SIGABRT, an abort: a failed check, or an allocation beyond the worker's memory cap"
         case SIGBUS: "SIGBUS"
         case SIGILL, SIGTRAP: "a trap: a failed check or memory beyond the worker's cap"
         case SIGKILL: "SIGKILL"

@@ -17,13 +17,16 @@ enum ReadOnlyOpen {
     /// Opens `path` with the safe flags plus `extra`; returns the descriptor.
     static func open(_ path: PathBytes, flags extra: Int32 = 0) -> Result<Int32, SystemFailure> {
         let base = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | extra
-        #if canImport(Glibc)
-        let withNoAtime = path.withCString { Glibc.open($0, base | noAccessTime) }
-        if withNoAtime >= 0 { return .success(withNoAtime) }
-        if errno != EPERM { return .failure(SystemFailure(operation: "open", errno: errno)) }
-        #endif
-        let fd = path.withCString { Glibc.open($0, base) }
-        guard fd >= 0 else { return .failure(SystemFailure(operation: "open", errno: errno)) }
-        return .success(fd)
+        let opened = PathLocation.with(path) { directory, name -> Result<Int32, SystemFailure> in
+            #if canImport(Glibc)
+            let withNoAtime = openat(directory, name, base | noAccessTime)
+            if withNoAtime >= 0 { return .success(withNoAtime) }
+            if errno != EPERM { return .failure(SystemFailure(operation: "open", errno: errno)) }
+            #endif
+            let fd = openat(directory, name, base)
+            guard fd >= 0 else { return .failure(SystemFailure(operation: "open", errno: errno)) }
+            return .success(fd)
+        }
+        return opened.flatMap { $0 }
     }
 }
