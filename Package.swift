@@ -18,6 +18,7 @@ let package = Package(
         // System libraries (Debian -dev packages, found through pkg-config).
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -32,10 +33,10 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // Known-hash set readers and matching.
+        // Known-hash set readers, compact indexes and matching: the only code that touches SQLite.
         .target(
             name: "KnownHashes",
-            dependencies: ["BlindfoldCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BlindfoldCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON Lines manifest: writer and reader.
         .target(
