@@ -44,8 +44,11 @@ struct DigestRecords: Sendable {
 
     @inline(__always)
     private mutating func appendLabel(_ label: UInt16) {
-        if label != 0 && labels.isEmpty { labels = [UInt16](repeating: 0, count: count) }
-        if !labels.isEmpty { labels.append(label) }
+        if label != 0 || !labels.isEmpty {
+            // The first labelled record gives the records before it their 0 labels.
+            if labels.count < count { labels.append(contentsOf: repeatElement(0, count: count - labels.count)) }
+            labels.append(label)
+        }
         count += 1
     }
 

@@ -95,7 +95,10 @@ enum PDQListFormat {
         }
         if let space = text.firstIndex(of: " ") {
             let type = text[..<space].lowercased()
-            guard !type.isEmpty, type.allSatisfy({ $0.isLetter || $0 == "_" }) else {
+            // A signal type: a word such as `pdq` or `video_md5`, never a hex digest.
+            guard let initial = type.first, initial.isLetter, !type.allSatisfy(\.isHexDigit),
+                type.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            else {
                 throw Problem(reason: "not a PDQ list line")
             }
             guard type == "pdq" else { return nil }
