@@ -14,6 +14,7 @@ import BlindfoldCore
 /// Hashes are 64 hex digits, either case. Blank lines and `#` comments are skipped.
 enum PDQListFormat {
     private static let csvHeader = Array("signal_type,signal_str".utf8)
+    private static let pdqPrefix = Array("pdq ".utf8)
 
     /// True when `line` starts a PDQ list.
     static func recognises(_ line: [UInt8]) -> Bool {
@@ -30,6 +31,14 @@ enum PDQListFormat {
             if line.isEmpty || line[0] == UInt8(ascii: "#") { return }
             if let columns {
                 try readCSVRow(line, columns: columns, into: &list, source)
+                return
+            }
+            // The common shapes, bare hashes and `pdq <hex>`, without building strings.
+            if line.count == 64 || (line.count == 68 && line.starts(with: Self.pdqPrefix)),
+                let hash = PDQHash(hexBytes: UnsafeBufferPointer(rebasing: line.suffix(64)))
+            {
+                list.add(pdq: hash, quality: nil)
+                list.entries += 1
                 return
             }
             let entry: Line?
@@ -116,5 +125,21 @@ enum PDQListFormat {
         if number <= 100 { return Line(hash: hash, quality: number) }
         // A ThreatExchange cache line: indicator, descriptor id, added on, tags.
         return Line(hash: hash, tags: fields.count == 4 && !fields[3].isEmpty ? String(fields[3]) : nil)
+    }
+}
+
+extension PDQHash {
+    /// Parses 64 hex digits given as bytes (either case); nil for anything else.
+    init?(hexBytes hex: UnsafeBufferPointer<UInt8>) {
+        guard hex.count == Self.hexLength else { return nil }
+        var words: [UInt64] = [0, 0, 0, 0]
+        // Digit pair 0 is the most significant byte: bits 255...248 (as `init?(hex:)`).
+        for index in 0..<32 {
+            let byte = HexTable.byte(hex[2 * index], hex[2 * index + 1])
+            guard byte <= 0xFF else { return nil }
+            let bitOffset = (31 - index) * 8
+            words[bitOffset >> 6] |= UInt64(byte) << UInt64(bitOffset & 63)
+        }
+        self.init(words: (words[0], words[1], words[2], words[3]))
     }
 }

@@ -142,13 +142,24 @@ public struct IndexFile: Sendable {
         }
     }
 
-    /// The label of `digest` in the table of `algorithm`, or nil when it is not listed.
-    func label(of digest: [UInt8], algorithm: DigestAlgorithm) -> UInt16? {
-        guard let table = tables.first(where: { $0.algorithm == algorithm }), digest.count == algorithm.byteWidth else {
-            return nil
-        }
-        return digest.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress.flatMap { table.label(of: $0, in: file) }
+    /// The digest table of `algorithm`, if the index has one.
+    func table(for algorithm: DigestAlgorithm) -> DigestTable? {
+        tables.first { $0.algorithm == algorithm }
+    }
+
+    /// The label of the digest written as `hex` in `table`, or nil when it is not listed (or
+    /// not hex of the table's width). Decodes on the stack: this is the per-item hot path.
+    func label(ofHex hex: UnsafeBufferPointer<UInt8>, in table: DigestTable) -> UInt16? {
+        let width = table.algorithm.byteWidth
+        guard hex.count == width * 2 else { return nil }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest -> UInt16? in
+            for index in 0..<width {
+                let byte = HexTable.byte(hex[2 * index], hex[2 * index + 1])
+                guard byte <= 0xFF else { return nil }
+                digest[index] = UInt8(truncatingIfNeeded: byte)
+            }
+            guard let base = digest.baseAddress else { return nil }
+            return table.label(of: UnsafePointer(base), in: file)
         }
     }
 }

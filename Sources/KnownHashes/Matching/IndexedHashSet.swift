@@ -15,16 +15,15 @@ public struct IndexedHashSet: KnownHashSet {
 
     public func matches(for hashes: [HashOutput]) -> [Match] {
         var found: [Match] = []
-        for table in index.tables {
-            guard let output = hashes.first(where: { $0.key == table.algorithm.rawValue }),
-                case .hex(let hex) = output.value, let digest = Hex.decode(hex),
-                let label = index.label(of: digest, algorithm: table.algorithm)
+        for algorithm in DigestAlgorithm.allCases {
+            guard let table = index.table(for: algorithm),
+                let output = hashes.first(where: { $0.key == algorithm.rawValue }), case .hex(var hex) = output.value,
+                let label = hex.withUTF8({ index.label(ofHex: $0, in: table) })
             else { continue }
             let labels = index.metadata.labels
             let category = Int(label) < labels.count ? labels[Int(label)].category : nil
-            found.append(Match(set: info.name, role: info.role, algorithm: table.algorithm.rawValue, category: category))
+            found.append(Match(set: info.name, role: info.role, algorithm: algorithm.rawValue, category: category))
         }
-        // The writer stores the tables in algorithm order, so matches come in the raw set's order.
         return found
     }
 }

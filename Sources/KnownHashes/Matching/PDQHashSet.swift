@@ -23,7 +23,9 @@ public struct PDQHashSet: KnownHashSet {
     }
 
     init(info: HashSetInfo, records: [PDQRecord], categories: [String?], policy: PDQMatchPolicy) {
-        let kept = PDQRecords.sortedUnique(records).filter {
+        // An index's entries are sorted and unique already; a list's are sorted here.
+        let sorted = zip(records, records.dropFirst()).allSatisfy { $0.hash < $1.hash } ? records : PDQRecords.sortedUnique(records)
+        let kept = sorted.filter {
             $0.quality == PDQRecord.unknownQuality || Int($0.quality) >= policy.qualityFloor
         }
         self.info = info
