@@ -66,7 +66,30 @@ extension HashSetCommand {
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             let loadSeconds = Double(loadTime.components.seconds) + Double(loadTime.components.attoseconds) / 1e18
-            print("queries \(batch.count), matched \(matched), load \(String(format: "%.3f", loadSeconds)) s, lookups \(String(format: "%.3f", seconds)) s, \(Int(Double(batch.count) / max(seconds, 1e-9))) per second")
+            var line = "queries \(batch.count), matched \(matched), load \(String(format: "%.3f", loadSeconds)) s, lookups \(String(format: "%.3f", seconds)) s, \(Int(Double(batch.count) / max(seconds, 1e-9))) per second"
+            if let index = (loaded as? IndexedHashSet)?.index {
+                // The bare index lookup, from one contiguous buffer of query digests, without
+                // building Match values: what the index costs once an item's digest is at hand.
+                var flat: [UInt8] = []
+                var spans: [(Int, Int, DigestAlgorithm)] = []
+                for hashes in batch {
+                    guard case .hex(let hex) = hashes[0].value, let algorithm = DigestAlgorithm(rawValue: hashes[0].key) else { continue }
+                    spans.append((flat.count, hex.utf8.count, algorithm))
+                    flat.append(contentsOf: hex.utf8)
+                }
+                var found = 0
+                let bare = clock.now
+                flat.withUnsafeBufferPointer { buffer in
+                    for (start, count, algorithm) in spans
+                    where index.contains(hex: UnsafeBufferPointer(rebasing: buffer[start..<(start + count)]), algorithm: algorithm) {
+                        found += 1
+                    }
+                }
+                let bareTime = clock.now - bare
+                let bareSeconds = Double(bareTime.components.seconds) + Double(bareTime.components.attoseconds) / 1e18
+                line += "; bare index lookups \(found) found, \(Int(Double(spans.count) / max(bareSeconds, 1e-9))) per second"
+            }
+            print(line)
         }
 
         private static func pdqPart(of set: any KnownHashSet) -> PDQHashSet? {

@@ -58,23 +58,23 @@ struct DigestRecords: Sendable {
 
 /// Hex digit pairs to bytes without allocating: values above 0xFF mean "not hex".
 enum HexTable {
-    private static let nibbles: [UInt16] = (0...255).map { character -> UInt16 in
-        switch UInt8(character) {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt16(character) - 48
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt16(character) - 87
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt16(character) - 55
-        default: 0x100
-        }
+    /// The value of one hex digit (either case), or 0x100.
+    @inline(__always)
+    static func nibble(_ character: UInt8) -> UInt16 {
+        let digit = character &- UInt8(ascii: "0")
+        if digit < 10 { return UInt16(digit) }
+        let letter = (character | 0x20) &- UInt8(ascii: "a")
+        return letter < 6 ? UInt16(letter) + 10 : 0x100
     }
 
     /// The byte `high low` spells, or a value above 0xFF.
     @inline(__always)
     static func byte(_ high: UInt8, _ low: UInt8) -> UInt16 {
-        nibbles.withUnsafeBufferPointer { table in table[Int(high)] << 4 | table[Int(low)] }
+        nibble(high) << 4 | nibble(low)
     }
 
     /// True when every character is a hex digit.
     static func isHex<Characters: Collection>(_ text: Characters) -> Bool where Characters.Element == UInt8 {
-        nibbles.withUnsafeBufferPointer { table in text.allSatisfy { table[Int($0)] < 16 } }
+        text.allSatisfy { nibble($0) < 16 }
     }
 }

@@ -33,15 +33,27 @@ struct DigestTable: Sendable {
         var high = Int(file.load(bucketOffset + (bucket + 1) * 4, as: UInt32.self))
         guard let base = file.bytes.baseAddress, low <= high, high <= count else { return nil }
         let digests = base + digestOffset
-        while low < high {
+        // Binary search down to a short run, then a linear scan: its loads do not depend on
+        // one another, so the run's few cache lines are fetched together instead of one
+        // dependent miss per halving.
+        while high - low > 16 {
             let middle = (low + high) / 2
             let order = memcmp(digests + middle * width, digest, width)
-            if order == 0 {
-                guard let labelOffset else { return 0 }
-                return file.load(labelOffset + middle * 2, as: UInt16.self)
-            }
+            if order == 0 { return label(at: middle, in: file) }
             if order < 0 { low = middle + 1 } else { high = middle }
         }
+        let leading = UnsafeRawPointer(digest).loadUnaligned(as: UInt64.self)
+        for candidate in low..<high {
+            let record = UnsafeRawPointer(digests + candidate * width)
+            if record.loadUnaligned(as: UInt64.self) == leading, memcmp(record, digest, width) == 0 {
+                return label(at: candidate, in: file)
+            }
+        }
         return nil
+    }
+
+    private func label(at index: Int, in file: MappedFile) -> UInt16 {
+        guard let labelOffset else { return 0 }
+        return file.load(labelOffset + index * 2, as: UInt16.self)
     }
 }

@@ -11,6 +11,8 @@ public struct IndexFile: Sendable {
     public let fileSize: Int
     let file: MappedFile
     let tables: [DigestTable]
+    /// `tables` by `DigestAlgorithm.tableIndex`.
+    private let tableSlots: [DigestTable?]
     /// The PDQ section's place, if any: (offset of the hashes, count).
     let pdq: (offset: Int, count: Int)?
 
@@ -95,6 +97,7 @@ public struct IndexFile: Sendable {
         self.metadata = metadata
         self.file = file
         self.tables = tables
+        tableSlots = DigestAlgorithm.allCases.map { algorithm in tables.first { $0.algorithm == algorithm } }
         self.pdq = pdq
         fileSize = file.bytes.count
         bodySHA256 = Hex.encode(recordedDigest)
@@ -143,8 +146,16 @@ public struct IndexFile: Sendable {
     }
 
     /// The digest table of `algorithm`, if the index has one.
+    @inline(__always)
     func table(for algorithm: DigestAlgorithm) -> DigestTable? {
-        tables.first { $0.algorithm == algorithm }
+        tableSlots[algorithm.tableIndex]
+    }
+
+    /// True when the digest written as `hex` (either case) is in the index: the bare lookup,
+    /// without building matches.
+    public func contains(hex: UnsafeBufferPointer<UInt8>, algorithm: DigestAlgorithm) -> Bool {
+        guard let table = table(for: algorithm) else { return false }
+        return label(ofHex: hex, in: table) != nil
     }
 
     /// The label of the digest written as `hex` in `table`, or nil when it is not listed (or

@@ -15,14 +15,17 @@ public struct IndexedHashSet: KnownHashSet {
 
     public func matches(for hashes: [HashOutput]) -> [Match] {
         var found: [Match] = []
-        for algorithm in DigestAlgorithm.allCases {
-            guard let table = index.table(for: algorithm),
-                let output = hashes.first(where: { $0.key == algorithm.rawValue }), case .hex(var hex) = output.value,
-                let label = hex.withUTF8({ index.label(ofHex: $0, in: table) })
+        for output in hashes {
+            guard let algorithm = DigestAlgorithm(rawValue: output.key), let table = index.table(for: algorithm),
+                case .hex(var hex) = output.value, let label = hex.withUTF8({ index.label(ofHex: $0, in: table) })
             else { continue }
             let labels = index.metadata.labels
             let category = Int(label) < labels.count ? labels[Int(label)].category : nil
             found.append(Match(set: info.name, role: info.role, algorithm: algorithm.rawValue, category: category))
+        }
+        // Plugins report md5, sha1, sha256 in that order; keep the raw set's order whatever they do.
+        if found.count > 1 {
+            found.sort { (DigestAlgorithm(rawValue: $0.algorithm)?.tableIndex ?? 0) < (DigestAlgorithm(rawValue: $1.algorithm)?.tableIndex ?? 0) }
         }
         return found
     }
