@@ -4,7 +4,7 @@ DEMO_OUT ?= /tmp/blindfold-demo
 SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hashsets/known-bad.md5 \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test bench fixtures clean
+.PHONY: deps build demo test bench bench-hashsets fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -27,6 +27,11 @@ test: deps
 # Benchmarks, not tests: see docs/PERFORMANCE.md. Builds the corpus on first use (about 5 GiB in /tmp).
 bench: build
 	bash .ci/bench
+
+# Hash-set indexes: import speed and size, lookups per second, PDQ multi-index vs linear scan.
+# N SHA-1 entries (default 100 million, about 6.5 GB in /tmp): make bench-hashsets N=10000000
+bench-hashsets: build
+	bash .ci/bench-hashsets $(N)
 
 fixtures:
 	python3 Fixtures/generate.py

@@ -26,6 +26,7 @@ let package = Package(
         .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         // posix_spawn with closefrom, wait-status macros: glibc only, no library to link.
         .systemLibrary(name: "CProcess"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -40,10 +41,10 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // Known-hash set readers and matching.
+        // Known-hash set readers, compact indexes and matching: the only code that touches SQLite.
         .target(
             name: "KnownHashes",
-            dependencies: ["BlindfoldCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BlindfoldCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON Lines manifest: writer and reader.
         .target(
