@@ -2,6 +2,7 @@
 SHELL := /bin/bash
 DEMO_OUT ?= /tmp/blindfold-demo
 SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hashsets/known-bad.md5 \
+        --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
 .PHONY: deps build demo test bench bench-hashsets fixtures clean

@@ -407,7 +407,37 @@ INTENDED = {
     "known-bad.md5": ["Pictures/web/banner.webp", "DCIM/100CAMERA/IMG_0001.jpg"],
     "known-good.hashdeep": ["Documents/letter.txt", "Documents/budget, final.csv", "Documents/invoice.pdf", "Downloads/index.html"],
     "known-good.sha1": ["Documents/letter.txt", "Documents/config.json"],
+    "known-bad.pdq": ["Pictures/scan.bmp"],
 }
+
+# Filled by reference_pdq(): the PDQ list's entry, from Meta's reference (the pdqhash binding).
+PDQ_ENTRY: dict = {}
+
+
+def reference_pdq() -> None:
+    """The reference PDQ of scan.bmp's picture at twice its size, and its distance to scan.bmp.
+
+    Needs numpy and pdqhash (pip install pdqhash numpy); without them the values recorded in
+    the committed hashsets/expected.json are kept, so the tree stays reproducible."""
+    try:
+        import numpy as np
+        import pdqhash
+    except ImportError:
+        previous = json.loads((HASHSETS / "expected.json").read_text())["pdq_reference"]
+        PDQ_ENTRY.update(previous)
+        return
+    canvas = make_canvas(66, 42, seed=105)
+    small = np.array([[p[:3] for p in row] for row in canvas], dtype=np.uint8)
+    large = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)
+
+    def pdq(array):
+        bits, quality = pdqhash.compute(np.ascontiguousarray(array))
+        return format(int("".join(str(int(b)) for b in bits), 2), "064x"), int(quality)
+
+    listed, quality = pdq(large)
+    copy, _ = pdq(small)  # scan.bmp holds exactly these pixels (24-bit, lossless)
+    distance = bin(int(listed, 16) ^ int(copy, 16)).count("1")
+    PDQ_ENTRY.update({"file": "Pictures/scan.bmp", "hash": listed, "quality": quality, "distance": distance})
 
 
 def build_evidence(tmp: Path) -> None:
@@ -641,6 +671,13 @@ def build_hashsets(info: dict[str, dict]) -> dict[str, set[str]]:
         fh.write("".join(l + "\r\n" for l in lines))
     listed["known-good.sha1"] = {l.split(" ", 1)[0] for l in lines}
 
+    # known-bad.pdq (ThreatExchange "pdq <hex>" lines): the reference PDQ hash of a picture
+    # twice the size of evidence/Pictures/scan.bmp, so the BMP is a resized copy that only a
+    # perceptual hash can find (distance and quality computed with the reference binding).
+    lines = ["# Synthetic PDQ list: the reference PDQ of a 132x84 original whose 66x42 copy is scan.bmp.",
+             "pdq " + PDQ_ENTRY["hash"], "pdq " + decoy("pdq-1", "sha256")]
+    (HASHSETS / "known-bad.pdq").write_text("\n".join(lines) + "\n")
+
     # malformed.sha256: 3rd line has a 63-digit digest
     lines = [
         f"{decoy('malformed-1', 'sha256')}  evidence/a.bin",
@@ -671,15 +708,20 @@ def build_expected(info: dict[str, dict], listed: dict[str, set[str]]) -> dict:
             "sha1": d["sha1"],
             "sha256": d["sha256"],
         }
+    # The PDQ list: the reference binding's distance decides, as a matcher at 31/50 would.
+    if PDQ_ENTRY["distance"] <= 31 and PDQ_ENTRY["quality"] >= 50:
+        files[PDQ_ENTRY["file"]]["matches"] = sorted(files[PDQ_ENTRY["file"]]["matches"] + ["known-bad.pdq"])
     # Cross-check computed matches against the hand-written intent.
     for set_name, intended in INTENDED.items():
         got = sorted(rel for rel, f in files.items() if set_name in f["matches"])
         if got != sorted(intended):
             sys.exit(f"generate.py: internal error: {set_name} hits {got}, intended {sorted(intended)}")
-    sets = {s: sorted(rel for rel, f in files.items() if s in f["matches"]) for s in sorted(listed)}
+    sets = {s: sorted(rel for rel, f in files.items() if s in f["matches"]) for s in sorted(listed) + ["known-bad.pdq"]}
     return {
         "note": "Paths are relative to Fixtures/evidence. A file matches a set if any of its md5/sha1/sha256 "
-        "is listed there; the empty file never matches. malformed.sha256 must fail to load.",
+        "is listed there; the empty file never matches. malformed.sha256 must fail to load. known-bad.pdq "
+        "matches by PDQ distance (31 bits, quality 50): pdq_reference gives the reference binding's values.",
+        "pdq_reference": PDQ_ENTRY,
         "sentinel": SENTINEL.decode(),
         "files": files,
         "sets": sets,
@@ -701,6 +743,7 @@ def fix_mtimes_and_modes(top: Path) -> None:
 
 def main() -> int:
     require_tools()
+    reference_pdq()
     for d in (EVIDENCE, HASHSETS):
         if d.exists():
             shutil.rmtree(d)
@@ -723,7 +766,7 @@ def main() -> int:
     os.utime(sentinel_path, (MTIME, MTIME))
     fix_mtimes_and_modes(EVIDENCE)
     fix_mtimes_and_modes(HASHSETS)
-    print(f"generate.py: wrote {len(rels)} evidence files and {len(listed) + 2} hash-set files under {ROOT}")
+    print(f"generate.py: wrote {len(rels)} evidence files and {len(listed) + 3} hash-set files under {ROOT}")
     return 0
 
 
