@@ -10,6 +10,9 @@ public enum WorkerLoop {
     /// - Parameter faultInjection: test-only: payloads carrying a fault marker crash, hang or
     ///   exhaust memory on purpose, so the tests can prove the scan survives each.
     public static func run(plugins: [any HashPlugin], memoryCap: Int, faultInjection: Bool) -> Int32 {
+        // Ctrl-C reaches the whole process group; the scanner decides what an interruption
+        // means, so the worker must not die of it mid-item.
+        signal(SIGINT, SIG_IGN)
         var limit = rlimit(rlim_cur: rlim_t(memoryCap), rlim_max: rlim_t(memoryCap))
         _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         let byID = Dictionary(plugins.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
