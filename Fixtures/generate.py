@@ -584,6 +584,8 @@ def build_images(tmp: Path) -> None:
     screen = b"GIF89a" + struct.pack("<HHBBB", 16, 16, 0x80, 0, 0) + bytes(6)
     (hostile / "no-frames.gif").write_bytes(screen + b"\x3b")
     (hostile / "empty.jpg").write_bytes(b"")
+    camera = (EVIDENCE / "DCIM/100CAMERA/IMG_0001.jpg").read_bytes()
+    (hostile / "truncated.jpg").write_bytes(camera[: len(camera) * 2 // 3])
     (hostile / "random-after-signature.png").write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(504).randbytes(4096))
     fix_mtimes_and_modes(IMAGES)
 

@@ -68,7 +68,7 @@ struct ImageDecoderTests {
     }
 
     @Test("Hostile images get their status and no pixels",
-          arguments: [("huge-dimensions.jpg", ItemStatus.limit), ("truncated.png", .truncated), ("no-frames.gif", .corrupt),
+          arguments: [("huge-dimensions.jpg", ItemStatus.limit), ("truncated.png", .truncated), ("truncated.jpg", .truncated), ("no-frames.gif", .corrupt),
                       ("empty.jpg", .unsupported), ("random-after-signature.png", .corrupt)])
     func hostileImages(_ name: String, _ status: ItemStatus) {
         switch Self.decode(Self.hostile.appendingPathComponent(name)) {
