@@ -81,6 +81,7 @@ struct HostileEvidenceTests {
         // Images: decoder bombs and damage cost the PDQ hash only.
         #expect(pluginError("images/hostile/huge-dimensions.jpg")?.hasPrefix("limit: ") == true)
         #expect(pluginError("images/hostile/truncated.png")?.hasPrefix("truncated: ") == true)
+        #expect(pluginError("images/hostile/truncated.jpg")?.hasPrefix("truncated: ") == true)
         #expect(pluginError("images/hostile/no-frames.gif")?.hasPrefix("corrupt: ") == true)
         #expect(manifest.item("images/formats/pattern.png")?.object("hashes")?.string("pdq")?.count == 64)
         // Special files and links: recorded, never opened or followed.
