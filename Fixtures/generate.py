@@ -578,6 +578,11 @@ def build_images(tmp: Path) -> None:
         sys.stderr.write("generate.py: heif-enc (libheif-examples) not found; pattern.heic not written\n")
 
     (hostile / "huge-dimensions.jpg").write_bytes(hostile_jpeg_huge())
+    # An icon: an image to libmagic, but no decoder handles ICO, so PDQ says `unsupported`.
+    icon_pixels = bytes(16 * 16 * 4)
+    icon_bmp = struct.pack("<IiiHHIIiiII", 40, 16, 32, 1, 32, 0, len(icon_pixels), 0, 0, 0, 0) + icon_pixels + bytes(64)
+    icon = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 32, len(icon_bmp), 22) + icon_bmp
+    (hostile / "icon.ico").write_bytes(icon)
     whole = png_rgb(make_canvas(64, 64, seed=503))
     idat = whole.index(b"IDAT")
     (hostile / "truncated.png").write_bytes(whole[: idat + 4 + (len(whole) - idat) // 3])

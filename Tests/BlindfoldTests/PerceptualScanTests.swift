@@ -25,7 +25,7 @@ struct PerceptualScanTests {
         defer { output.remove() }
         #expect(result.exitCode == 0, "\(result.stderr)")
         try Self.validate(output)
-        #expect(manifest.items.count == 12)
+        #expect(manifest.items.count == 13)
         #expect(manifest.items.allSatisfy { $0.string("status") == "ok" })
 
         let png = try #require(manifest.item("formats/pattern.png")?.object("hashes"))
@@ -40,7 +40,7 @@ struct PerceptualScanTests {
             #expect(hashes?.string("phash") == png.string("phash"), "\(format)")
         }
         let expectedErrors = [
-            "hostile/huge-dimensions.jpg": "limit: ", "hostile/truncated.png": "truncated: ", "hostile/truncated.jpg": "truncated: ", "hostile/no-frames.gif": "corrupt: ",
+            "hostile/huge-dimensions.jpg": "limit: ", "hostile/truncated.png": "truncated: ", "hostile/truncated.jpg": "truncated: ", "hostile/icon.ico": "unsupported: ", "hostile/no-frames.gif": "corrupt: ",
         ]
         for (path, prefix) in expectedErrors {
             let item = try #require(manifest.item(path), "\(path) missing")
