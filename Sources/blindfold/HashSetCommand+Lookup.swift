@@ -64,8 +64,8 @@ extension HashSetCommand {
                 }
             }
             let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let loadSeconds = Double(loadTime.components.seconds) + Double(loadTime.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
+            let loadSeconds = loadTime.seconds
             var line = "queries \(batch.count), matched \(matched), load \(String(format: "%.3f", loadSeconds)) s, lookups \(String(format: "%.3f", seconds)) s, \(Int(Double(batch.count) / max(seconds, 1e-9))) per second"
             if let index = (loaded as? IndexedHashSet)?.index {
                 // The bare index lookup, from one contiguous buffer of query digests, without
@@ -88,7 +88,7 @@ extension HashSetCommand {
                         }
                     }
                     let bareTime = clock.now - bare
-                    let bareSeconds = Double(bareTime.components.seconds) + Double(bareTime.components.attoseconds) / 1e18
+                    let bareSeconds = bareTime.seconds
                     line += "; \(pass) \(found) found, \(Int(Double(spans.count) / max(bareSeconds, 1e-9))) per second"
                 }
             }
@@ -99,5 +99,12 @@ extension HashSetCommand {
             if let pdq = set as? PDQHashSet { return pdq }
             return (set as? CompositeHashSet)?.parts.lazy.compactMap { $0 as? PDQHashSet }.first
         }
+    }
+}
+
+extension Duration {
+    /// The duration in seconds.
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
