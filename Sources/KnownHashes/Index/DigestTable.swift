@@ -6,7 +6,7 @@ import Darwin
 
 /// One digest section of a mapped index: a bucket table on the digests' leading bits, then the
 /// sorted fixed-width digests (and their labels). A lookup reads one bucket-table entry pair
-/// and binary-searches about a dozen digests: two or three pages touched.
+/// and scans the bucket's 8 to 16 digests: two pages touched (the table's and the digests').
 struct DigestTable: Sendable {
     let algorithm: DigestAlgorithm
     let count: Int

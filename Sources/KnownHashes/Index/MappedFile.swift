@@ -36,8 +36,6 @@ final class MappedFile: @unchecked Sendable {
         guard let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), address != MAP_FAILED else {
             throw HashSetError(file: path, reason: "cannot be mapped (\(String(cString: strerror(errno))))")
         }
-        // Lookups jump around the file: read-ahead would only make pages resident for nothing.
-        _ = madvise(address, size, MADV_RANDOM)
         bytes = UnsafeRawBufferPointer(start: address, count: size)
         self.path = path
     }
