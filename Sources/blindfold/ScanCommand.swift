@@ -24,8 +24,11 @@ struct ScanCommand: ParsableCommand {
             The terminal shows counts only.
 
             Symbolic links are recorded, never followed; FIFOs, sockets and devices are recorded, \
-            never opened. Hash sets may be hashdeep files or md5sum/sha1sum/sha256sum lists; the \
-            format is detected from the content. A set with a malformed line is refused.
+            never opened. Hash sets may be .bfhs indexes ('blindfold hashset import'), NSRL RDS \
+            databases or NSRLFile.txt, Project VIC VICS or CAID JSON, hashdeep files, \
+            md5sum/sha1sum/sha256sum lists or PDQ lists; the format is detected from the \
+            content. A set with a malformed line is refused. Images get PDQ hashes, decoded in \
+            worker processes, matched against PDQ entries within --pdq-distance.
             """
     )
 
