@@ -5,7 +5,7 @@ SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hash
         --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test bench bench-hashsets fixtures clean
+.PHONY: deps build demo test bench bench-hashsets bench-pdq fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -33,6 +33,10 @@ bench: build
 # N SHA-1 entries (default 100 million, about 6.5 GB in /tmp): make bench-hashsets N=10000000
 bench-hashsets: build
 	bash .ci/bench-hashsets $(N)
+
+# PDQ against the reference's Python binding on 12-megapixel JPEGs, one core each.
+bench-pdq: build
+	bash .ci/bench-pdq $(N)
 
 fixtures:
 	python3 Fixtures/generate.py
