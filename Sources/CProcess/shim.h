@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -7,16 +8,18 @@
 extern char **environ;
 extern int posix_spawn_file_actions_addclosefrom_np(posix_spawn_file_actions_t *actions, int from);
 
-// Spawns `path` with `argv` and this process's environment, the child's stdin and stdout both
-// bound to `channel`, stderr to /dev/null, every other descriptor closed. Returns 0 or an errno.
+// Spawns `path` with `argv` and this process's environment, `channel` as the child's
+// descriptor 3, its stdin, stdout and stderr on /dev/null (no library can write into the
+// protocol or onto the terminal), every other descriptor closed. Returns 0 or an errno.
 static inline int cprocess_spawn(pid_t *pid, const char *path, char *const argv[], int channel) {
     posix_spawn_file_actions_t actions;
     int status = posix_spawn_file_actions_init(&actions);
     if (status != 0) return status;
-    status = posix_spawn_file_actions_adddup2(&actions, channel, 0);
-    if (status == 0) status = posix_spawn_file_actions_adddup2(&actions, channel, 1);
+    status = posix_spawn_file_actions_adddup2(&actions, channel, 3);
+    if (status == 0) status = posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    if (status == 0) status = posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     if (status == 0) status = posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    if (status == 0) status = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (status == 0) status = posix_spawn_file_actions_addclosefrom_np(&actions, 4);
     if (status == 0) status = posix_spawn(pid, path, &actions, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&actions);
     return status;

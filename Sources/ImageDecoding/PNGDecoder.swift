@@ -30,17 +30,16 @@ enum PNGDecoder {
         return DecodedImage(width: width, height: height, layout: layout, pixels: pixels)
     }
 
-    /// The error libpng reported, classified: data that stops early is `truncated`.
+    /// The error libpng reported, classified (its text can quote chunk names from the file).
     private static func failure(_ image: inout png_image, stage: String) -> ImageDecodeError {
         let text = withUnsafeBytes(of: image.message) { raw in
             String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
         }
         png_image_free(&image)
-        let message = ImageDecodeError.decoderMessage(text)
-        let lower = message.lowercased()
-        let truncated = lower.contains("end of file") || lower.contains("end of data") || lower.contains("not enough")
-            || lower.contains("read error")
-            || lower.contains("truncated")
-        return ImageDecodeError(truncated ? .truncated : .corrupt, "PNG \(stage): \(message)")
+        let lower = text.lowercased()
+        if lower.contains("beyond end of data") || lower.contains("not enough image data") {
+            return ImageDecodeError(.truncated, "PNG \(stage): the image data ends early")
+        }
+        return ImageDecodeError.fromLibrary(text, format: "PNG \(stage)")
     }
 }

@@ -44,8 +44,7 @@ final class IsolatedSession: HashSession {
     func update(_ chunk: UnsafeRawBufferPointer) { buffer.append(chunk) }
 
     func finish() -> PluginOutcome {
-        buffer.withBytes { bytes in
-            pool.run(plugin: plugin, context: context, payload: Array(bytes))
-        }
+        guard let payload = buffer.contents else { return .failure(buffer.overflowFailure) }
+        return pool.run(plugin: plugin, context: context, payload: payload)
     }
 }

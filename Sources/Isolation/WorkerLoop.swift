@@ -1,15 +1,30 @@
 import BlindfoldCore
+import Foundation
 import Glibc
 
-/// The worker side: reads requests on standard input, runs the named plugin on the bytes, and
-/// writes the outcome on standard output, until the scanner closes the socket.
+/// The worker side: reads requests on descriptor 3 (its end of the scanner's socket), runs the
+/// named plugin on the bytes, and writes the outcome back, until the scanner closes the socket.
 public enum WorkerLoop {
+    /// The descriptor the scanner hands the worker its end of the socket on.
+    static let channel: Int32 = 3
+
     /// Serves requests with `plugins` until end of input; returns the exit code.
     ///
     /// - Parameter memoryCap: the address-space limit the worker sets on itself (bytes).
     /// - Parameter faultInjection: test-only: payloads carrying a fault marker crash, hang or
     ///   exhaust memory on purpose, so the tests can prove the scan survives each.
-    public static func run(plugins: [any HashPlugin], memoryCap: Int, faultInjection: Bool) -> Int32 {
+    /// - Parameter parent: the scanner's process id; the worker dies with it (a stuck worker
+    ///   must not outlive a scanner that was killed), and exits at once if it is already gone.
+    public static func run(plugins: [any HashPlugin], memoryCap: Int, faultInjection: Bool, parent: pid_t?) -> Int32 {
+        if let parent {
+            // PR_SET_PDEATHSIG would fire when the scanner *thread* that started the worker
+            // ends, not the scanner; a watchdog that sees the worker re-parented is exact.
+            guard getppid() == parent else { return 0 }
+            Thread.detachNewThread {
+                while getppid() == parent { sleep(1) }
+                _exit(0)
+            }
+        }
         // Ctrl-C reaches the whole process group; the scanner decides what an interruption
         // means, so the worker must not die of it mid-item.
         signal(SIGINT, SIG_IGN)
@@ -58,7 +73,7 @@ public enum WorkerLoop {
         var offset = 0
         while offset < count {
             let got = buffer.withUnsafeMutableBytes { raw in
-                read(0, raw.baseAddress.map { $0 + offset }, count - offset)
+                read(channel, raw.baseAddress.map { $0 + offset }, count - offset)
             }
             if got < 0 && errno == EINTR { continue }
             guard got > 0 else { return nil }
@@ -71,7 +86,7 @@ public enum WorkerLoop {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { raw in
-                Glibc.send(1, raw.baseAddress.map { $0 + offset }, bytes.count - offset, Int32(MSG_NOSIGNAL))
+                Glibc.send(channel, raw.baseAddress.map { $0 + offset }, bytes.count - offset, Int32(MSG_NOSIGNAL))
             }
             if sent < 0 && errno == EINTR { continue }
             guard sent > 0 else { return false }

@@ -1,6 +1,7 @@
 import BlindfoldCore
 import CProcess
 import Glibc
+import Synchronization
 
 /// One decoder worker: a child process started from this binary, talking over a Unix socket.
 ///
@@ -12,6 +13,9 @@ final class WorkerProcess: Sendable {
     let pid: pid_t
     /// The scanner's end of the socket.
     private let socket: Int32
+    /// Set once the child's exit status was collected: its pid may then belong to another
+    /// process, which must never be signalled.
+    private let reaped = Atomic<Bool>(false)
 
     /// What happened when a request did not get an answer.
     enum Fate: Error {
@@ -40,11 +44,11 @@ final class WorkerProcess: Sendable {
 
     deinit {
         close(socket)
-        // Closing the socket ends a healthy worker; one that is stuck is killed.
-        var status: Int32 = 0
-        if waitpid(pid, &status, WNOHANG) == 0 {
+        // An idle worker would exit on its own once its socket closes; killing it is quicker
+        // and also ends one that is stuck.
+        if !reaped.load(ordering: .acquiring) {
             kill(pid, SIGKILL)
-            _ = waitpid(pid, &status, 0)
+            _ = waitForExit()
         }
     }
 
@@ -52,10 +56,14 @@ final class WorkerProcess: Sendable {
     ///
     /// - Throws: ``Fate`` when the worker does not answer in time (it is killed) or ends.
     func run(_ request: WorkerRequest, timeout: Double) throws(Fate) -> PluginOutcome {
-        guard send(request.encodedHeader()), request.payload.withUnsafeBytes({ sendAll($0) }) else {
+        let deadline = MonotonicClock.now + timeout
+        let header = request.encodedHeader()
+        let sent = header.withUnsafeBytes { sendAll($0, deadline: deadline) }
+            && request.payload.withUnsafeBytes { sendAll($0, deadline: deadline) }
+        guard sent else {
+            if MonotonicClock.now >= deadline { throw timedOut(timeout) }
             throw .ended(reap())
         }
-        let deadline = MonotonicClock.now + timeout
         var response: [UInt8] = []
         var expected: Int?
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
@@ -65,6 +73,7 @@ final class WorkerProcess: Sendable {
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
             if ready < 0 && errno == EINTR { continue }
+            if ready < 0 { throw .ended(terminate(reason: "could not be polled")) }
             if ready == 0 { continue }
             let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             if count < 0 && errno == EINTR { continue }
@@ -87,24 +96,36 @@ final class WorkerProcess: Sendable {
 
     private func timedOut(_ timeout: Double) -> Fate {
         kill(pid, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        _ = waitForExit()
         return .timedOut(seconds: timeout)
     }
 
     private func terminate(reason: String) -> String {
         kill(pid, SIGKILL)
-        var status: Int32 = 0
-        _ = waitpid(pid, &status, 0)
+        _ = waitForExit()
         return reason
     }
 
-    /// Waits for the ended child and says how it ended.
-    private func reap() -> String {
+    /// Collects the exit status (retrying on EINTR) and marks the child reaped.
+    private func waitForExit(options: Int32 = 0) -> Int32? {
         var status: Int32 = 0
-        var result = waitpid(pid, &status, 0)
-        while result < 0 && errno == EINTR { result = waitpid(pid, &status, 0) }
-        guard result == pid else { return "ended (its status could not be read)" }
+        var result = waitpid(pid, &status, options)
+        while result < 0 && errno == EINTR { result = waitpid(pid, &status, options) }
+        guard result == pid else { return nil }
+        reaped.store(true, ordering: .releasing)
+        return status
+    }
+
+    /// Says how a worker that closed its socket ended: its own exit or signal when it ends
+    /// within two seconds, otherwise it is killed (it closed the socket but stayed alive).
+    private func reap() -> String {
+        var status: Int32?
+        for _ in 0..<200 {
+            status = waitForExit(options: WNOHANG)
+            if status != nil || reaped.load(ordering: .acquiring) { break }
+            usleep(10_000)
+        }
+        guard let status else { return terminate(reason: "closed its connection without answering and was stopped") }
         if cprocess_signaled(status) != 0 {
             let signal = cprocess_signal(status)
             return "was stopped by signal \(signal) (\(Self.signalName(signal)))"
@@ -112,14 +133,22 @@ final class WorkerProcess: Sendable {
         return "exited with code \(cprocess_exit_code(status))"
     }
 
-    private func send(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBytes { sendAll($0) } }
-
-    private func sendAll(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    /// Sends everything, waiting for room in the socket until `deadline`.
+    private func sendAll(_ bytes: UnsafeRawBufferPointer, deadline: Double) -> Bool {
         var offset = 0
         while offset < bytes.count {
             guard let base = bytes.baseAddress else { return false }
-            let sent = Glibc.send(socket, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
-            if sent < 0 && errno == EINTR { continue }
+            let remaining = deadline - MonotonicClock.now
+            guard remaining > 0 else { return false }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else {
+                if ready == 0 { continue }
+                return false
+            }
+            let sent = Glibc.send(socket, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if sent < 0 && (errno == EINTR || errno == EAGAIN) { continue }
             guard sent > 0 else { return false }
             offset += sent
         }

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import BlindfoldCore
 import Isolation
 import PDQ
@@ -54,7 +57,8 @@ struct PerceptualArguments: ParsableArguments {
 
     /// The options a decoder worker is started with: the same plugins, built the same way.
     var workerArguments: [String] {
-        var arguments = ["blindfold", "worker", "--image-pixels", String(imagePixels), "--worker-memory", String(workerMemory)]
+        var arguments = ["blindfold", "worker", "--image-pixels", String(imagePixels), "--worker-memory", String(workerMemory),
+                         "--parent", String(getpid())]
         if pdqDihedral { arguments.append("--pdq-dihedral") }
         if pdqFast { arguments.append("--pdq-fast") }
         if phash { arguments.append("--phash") }

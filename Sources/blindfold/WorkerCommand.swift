@@ -13,10 +13,13 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var perceptual: PerceptualArguments
 
+    @Option(name: .customLong("parent"), help: "The scanner's process id; the worker ends with it.")
+    var parent: Int32?
+
     func run() throws {
         let plugins = PluginCatalog.plugins(perceptual.selection).filter { $0.descriptor.inputMode == .wholeItem }
         let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
-        let code = WorkerLoop.run(plugins: plugins, memoryCap: perceptual.workerMemory, faultInjection: faults)
+        let code = WorkerLoop.run(plugins: plugins, memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent)
         throw ExitCode(code)
     }
 }

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Decoders run in worker processes: a worker that crashes, hangs or exhausts its memory cap
 /// costs one item's perceptual hashes, never the scan.
 @Suite("Decoder worker isolation")
@@ -51,7 +55,7 @@ struct IsolationTests {
             #expect(manifest.item(name)?.object("hashes")?.string("sha256")?.count == 64, "\(name) lost its digests")
         }
         // No worker outlives the scan.
-        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "blindfold worker"])
+        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "worker-memory \(512 << 20)"])
         #expect(workers.stdout.isEmpty)
     }
 
@@ -68,5 +72,42 @@ struct IsolationTests {
         #expect(a.itemLines == b.itemLines)
         #expect(a.header.object("options")?.string("decoders") == "workers")
         #expect(b.header.object("options")?.string("decoders") == "in-process")
+    }
+
+    @Test("A worker stuck on an item dies with its scanner, even when the scanner is killed")
+    func workersDieWithTheScanner() throws {
+        let work = try TemporaryDirectory("isolation-orphan")
+        defer { work.remove() }
+        let root = work.child("evidence")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try (try Data(contentsOf: Self.pattern) + Data("BLINDFOLD-FAULT-HANG".utf8)).write(to: root.appendingPathComponent("hang.png"))
+        let scanner = Process()
+        scanner.executableURL = TestEnvironment.binary
+        scanner.arguments = ["scan", root.path, "--out", work.child("out").path, "--item-timeout", "600"]
+        var environment = ProcessInfo.processInfo.environment
+        environment["BLINDFOLD_WORKER_FAULTS"] = "1"
+        scanner.environment = environment
+        scanner.standardOutput = FileHandle.nullDevice
+        scanner.standardError = FileHandle.nullDevice
+        try scanner.run()
+        // Wait until the worker is busy on the poisoned item, then kill the scanner outright.
+        var worker = ""
+        for _ in 0..<100 where worker.isEmpty {
+            usleep(100_000)
+            worker = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "-P", String(scanner.processIdentifier), "blindfold worker"])
+                .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(!worker.isEmpty, "no worker started")
+        // The scanner restarted itself with the crash reporter off; the worker inherited that.
+        let environ = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(worker)/environ"))) ?? Data()
+        #expect(environ.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == "SWIFT_BACKTRACE=enable=no" })
+        kill(scanner.processIdentifier, SIGKILL)
+        scanner.waitUntilExit()
+        var alive = true
+        for _ in 0..<50 where alive {
+            usleep(100_000)
+            alive = kill(pid_t(worker) ?? 0, 0) == 0
+        }
+        #expect(!alive, "the worker outlived its scanner")
     }
 }

@@ -140,7 +140,7 @@ struct PerceptualScanTests {
             let expectedDistance = Conformance.distance(reference.pdq, listed)
             let match = (item["matches"] as? [[String: Any]])?.first
             if expectedDistance <= 31 - 2 {
-                #expect(match?["algorithm"] as? String == "pdq", "\(path) should match (\(expectedDistance) bits)")
+                #expect(match?["algorithm"] as? String == "pdq", "\(path) should match (\(expectedDistance) bits): \(item)")
                 let recorded = try #require(match?["distance"] as? Int)
                 let ours = Conformance.distance(try #require(item.object("hashes")?.string("pdq")), listed)
                 #expect(recorded == ours, "\(path): recorded distance is the item's")
