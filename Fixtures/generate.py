@@ -569,6 +569,21 @@ def build_images(tmp: Path) -> None:
     (formats / "pattern.bmp").write_bytes(bmp_bytes(px))
     (formats / "pattern.gif").write_bytes(gif_bytes(px, palette))
     (formats / "pattern.tif").write_bytes(tiff_rgb(px))
+    # The same picture with a gAMA chunk of 1.0 (a decoder must not gamma-correct, as Pillow
+    # does not), and at 16 bits per sample (v * 257: the high byte is the 8-bit value).
+    plain = png_rgb(px)
+    ihdr_end = 8 + 4 + 4 + 13 + 4
+    (formats / "pattern-gamma.png").write_bytes(plain[:ihdr_end] + png_chunk(b"gAMA", struct.pack(">I", 100000)) + plain[ihdr_end:])
+    rows16 = [b"".join(struct.pack(">H", v * 257) for p in row for v in p[:3]) for row in px]
+    raw16 = b"".join(b"\x00" + r for r in rows16)
+    (formats / "pattern-16bit.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 96, 64, 16, 2, 0, 0, 0))
+        + png_chunk(b"IDAT", zlib.compress(raw16, 9)) + png_chunk(b"IEND", b""))
+    # 16-bit grey, a ramp 0..1023 along x: Pillow's conversion clips it at 255.
+    grey16 = [b"".join(struct.pack(">H", (x * 1024) // 64) for x in range(64)) for _ in range(16)]
+    (formats / "grey16.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 16, 16, 0, 0, 0, 0))
+        + png_chunk(b"IDAT", zlib.compress(b"".join(b"\x00" + r for r in grey16), 9)) + png_chunk(b"IEND", b""))
     ppm = tmp / "pattern.ppm"
     ppm.write_bytes(ppm_bytes(px))
     run(["cwebp", "-quiet", "-lossless", "-exact", "-metadata", "none", str(ppm), "-o", str(formats / "pattern.webp")])

@@ -1,45 +1,40 @@
 import CPNG
+import Glibc
 
-/// PNG through libpng's simplified API (the classic API needs `setjmp`, which Swift cannot
-/// use). Every bit depth, palette and grey image comes out as 8-bit grey or RGB, with the
-/// alpha channel kept apart and ignored, never composited.
+/// PNG through libpng's classic API, run entirely inside a C function of the module's shim
+/// (libpng reports errors with `longjmp`, which Swift cannot host). No gamma correction, as in
+/// Pillow: every bit depth, grey, palette and alpha come out as 8-bit samples, 16-bit colour
+/// by its high byte, 16-bit grey clipped to 255, the alpha channel kept apart and ignored.
 enum PNGDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageDecodeOptions) throws(ImageDecodeError) -> DecodedImage {
-        var image = png_image()
-        image.version = UInt32(PNG_IMAGE_VERSION)
-        guard png_image_begin_read_from_memory(&image, bytes.baseAddress, bytes.count) != 0 else {
-            throw failure(&image, stage: "header")
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            throw ImageDecodeError(.corrupt, "PNG: the file is empty")
         }
-        do {
-            try options.admit(width: Int(image.width), height: Int(image.height))
-        } catch {
-            png_image_free(&image)
-            throw error
+        var result = cpng_result()
+        var pixels: UnsafeMutablePointer<UInt8>?
+        cpng_decode(base, bytes.count, UInt64(options.maxPixels), UInt32(ImageDecodeOptions.maxSide), &result, &pixels)
+        defer { free(pixels) }
+        switch result.status {
+        case 0: break
+        case 2: throw ImageDecodeError(.truncated, "PNG: the image data ends early")
+        case 3:
+            try options.admit(width: Int(result.width), height: Int(result.height))
+            throw ImageDecodeError(.limit, "PNG: the image exceeds a decoder limit")
+        case 4: throw ImageDecodeError(.limit, "PNG: not enough memory to decode the image")
+        default: throw ImageDecodeError(.corrupt, "PNG: the image data is damaged")
         }
-        let colour = image.format & UInt32(PNG_FORMAT_FLAG_COLOR) != 0
-        let alpha = image.format & UInt32(PNG_FORMAT_FLAG_ALPHA) != 0
-        let layout: PixelLayout = colour ? (alpha ? .rgba : .rgb) : (alpha ? .grayAlpha : .gray)
-        image.format = (colour ? UInt32(PNG_FORMAT_FLAG_COLOR) : 0) | (alpha ? UInt32(PNG_FORMAT_FLAG_ALPHA) : 0)
-        let width = Int(image.width), height = Int(image.height)
-        var pixels = [UInt8](repeating: 0, count: width * height * layout.channels)
-        let finished = pixels.withUnsafeMutableBytes { out in
-            png_image_finish_read(&image, nil, out.baseAddress, Int32(width * layout.channels), nil)
+        let width = Int(result.width), height = Int(result.height)
+        try options.admit(width: width, height: height)
+        let layout: PixelLayout
+        switch result.channels {
+        case 1: layout = .gray
+        case 2: layout = .grayAlpha
+        case 3: layout = .rgb
+        case 4: layout = .rgba
+        default: throw ImageDecodeError(.unsupported, "PNG: an unexpected channel layout")
         }
-        guard finished != 0 else { throw failure(&image, stage: "data") }
-        png_image_free(&image)
-        return DecodedImage(width: width, height: height, layout: layout, pixels: pixels)
-    }
-
-    /// The error libpng reported, classified (its text can quote chunk names from the file).
-    private static func failure(_ image: inout png_image, stage: String) -> ImageDecodeError {
-        let text = withUnsafeBytes(of: image.message) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        png_image_free(&image)
-        let lower = text.lowercased()
-        if lower.contains("beyond end of data") || lower.contains("not enough image data") {
-            return ImageDecodeError(.truncated, "PNG \(stage): the image data ends early")
-        }
-        return ImageDecodeError.fromLibrary(text, format: "PNG \(stage)")
+        guard let pixels else { throw ImageDecodeError(.corrupt, "PNG: the decoder returned no pixels") }
+        let copied = Array(UnsafeBufferPointer(start: pixels, count: width * height * layout.channels))
+        return DecodedImage(width: width, height: height, layout: layout, pixels: copied)
     }
 }

@@ -25,7 +25,7 @@ struct PerceptualScanTests {
         defer { output.remove() }
         #expect(result.exitCode == 0, "\(result.stderr)")
         try Self.validate(output)
-        #expect(manifest.items.count == 13)
+        #expect(manifest.items.count == 16)
         #expect(manifest.items.allSatisfy { $0.string("status") == "ok" })
 
         let png = try #require(manifest.item("formats/pattern.png")?.object("hashes"))
