@@ -201,13 +201,15 @@ struct ScanCommand: ParsableCommand {
 
         try output.create()
         var resumePoint: ResumePoint?
-        if resuming {
+        // A scan killed before its first checkpoint left its invocation but no journal: nothing
+        // was recorded, so resuming it means running it from the start.
+        if resuming, ScanJournal.lastCheckpoint(in: output.path) != nil {
             do {
                 resumePoint = try ScanResume.prepare(directory: output.path, started: Timestamp.now())
             } catch {
                 throw CommandLineError("--resume: \(error)")
             }
-        } else {
+        } else if !resuming {
             try ScanInvocation(
                 workingDirectory: FileManager.default.currentDirectoryPath,
                 arguments: Array(CommandLine.arguments.dropFirst(2))
