@@ -26,6 +26,8 @@ let package = Package(
         .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
         // posix_spawn with closefrom, wait-status macros: glibc only, no library to link.
         .systemLibrary(name: "CProcess"),
+        // openat2 with RESOLVE_NO_SYMLINKS: no glibc wrapper yet.
+        .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
@@ -37,7 +39,7 @@ let package = Package(
         .target(
             name: "Evidence",
             dependencies: [
-                "BlindfoldCore", "CMagic", "CArchive",
+                "BlindfoldCore", "CMagic", "CArchive", "CLinux",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

@@ -1,3 +1,5 @@
+import BlindfoldCore
+import Evidence
 import Foundation
 import Testing
 
@@ -223,5 +225,23 @@ struct HostileEvidenceTests {
         let after = try listing()
         #expect(before.split(separator: "\n").count > 20)
         #expect(before == after, "the evidence changed")
+    }
+
+    @Test("A folder swapped for a symbolic link after it was listed is never read through")
+    func swappedFolderIsNotFollowed() throws {
+        let work = try TemporaryDirectory("swap")
+        defer { work.remove() }
+        let folder = work.child("evidence/A")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("f.txt")
+        try Data("inside\n".utf8).write(to: file)
+        let path = PathBytes(Array(file.path.utf8))
+        let listed = try FileStat.of(path).get()
+        #expect((try? EvidenceFile(path: path, expected: listed)) != nil, "readable before the swap")
+        // The folder is moved away and a link to it takes its place: same file, same inode,
+        // but reached through a symbolic link, which an evidence path never contains.
+        #expect(rename(folder.path, work.child("evidence/A.moved").path) == 0)
+        try FileManager.default.createSymbolicLink(atPath: folder.path, withDestinationPath: "A.moved")
+        #expect(throws: ItemReadError.self) { _ = try EvidenceFile(path: path, expected: listed) }
     }
 }
