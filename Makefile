@@ -5,7 +5,7 @@ SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hash
         --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test bench bench-hashsets bench-pdq fixtures clean
+.PHONY: deps build demo test bench bench-hashsets bench-pdq fuzz fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -38,8 +38,15 @@ bench-hashsets: build
 bench-pdq: build
 	bash .ci/bench-pdq $(N)
 
+# libFuzzer runs, one target after another, FUZZ_SECONDS each: see docs/FUZZING.md.
+# Builds into .build-fuzz/; corpora, crashes and logs go to /tmp/blindfold-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= all
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS="$(FUZZ_TARGETS)" bash .ci/fuzz
+
 fixtures:
 	python3 Fixtures/generate.py
 
 clean:
-	rm -rf .build $(DEMO_OUT)
+	rm -rf .build .build-fuzz $(DEMO_OUT)

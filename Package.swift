@@ -94,11 +94,19 @@ let package = Package(
             ]
         ),
 
+        // libFuzzer targets: built for fuzzing only with `-sanitize=fuzzer -DFUZZING` (`make fuzz`,
+        // docs/FUZZING.md); an ordinary build makes a stub that says so.
+        .executableTarget(
+            name: "BlindfoldFuzz",
+            dependencies: ["BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "ImageDecoding", "PDQ", "PHash"],
+            path: "Tests/Fuzz"
+        ),
+
         .testTarget(
             name: "BlindfoldTests",
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
-                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold",
+                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz",
             ]
         ),
     ]

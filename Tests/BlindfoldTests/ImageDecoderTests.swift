@@ -94,4 +94,14 @@ struct ImageDecoderTests {
         case .failure(let error): #expect(error.status == .limit)
         }
     }
+
+    @Test("A BMP bit-field mask wider than 24 bits scales to 8 bits instead of overflowing")
+    func wideBitFieldMask() throws {
+        // Found while fuzzing (Fixtures/fuzz/image-bmp): 1x1, 32 bits, BI_BITFIELDS, red mask
+        // 0xFFFFFFFF, pixel 0xFFFFFFFF. Hand-computed: red = full scale, green and blue 0xFF of 0xFF.
+        let url = TestEnvironment.fixtures.appendingPathComponent("fuzz/image-bmp/bitfield-mask-wider-than-24-bits")
+        let image = try Self.decode(url).get()
+        #expect(image.width == 1 && image.height == 1)
+        #expect(Self.rgb(image) == [255, 255, 255])
+    }
 }
