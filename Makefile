@@ -2,9 +2,10 @@
 SHELL := /bin/bash
 DEMO_OUT ?= /tmp/blindfold-demo
 SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hashsets/known-bad.md5 \
+        --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test bench fuzz fixtures clean
+.PHONY: deps build demo test bench bench-hashsets bench-pdq fuzz fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -27,6 +28,15 @@ test: deps
 # Benchmarks, not tests: see docs/PERFORMANCE.md. Builds the corpus on first use (about 5 GiB in /tmp).
 bench: build
 	bash .ci/bench
+
+# Hash-set indexes: import speed and size, lookups per second, PDQ multi-index vs linear scan.
+# N SHA-1 entries (default 100 million, about 6.5 GB in /tmp): make bench-hashsets N=10000000
+bench-hashsets: build
+	bash .ci/bench-hashsets $(N)
+
+# PDQ against the reference's Python binding on 12-megapixel JPEGs, one core each.
+bench-pdq: build
+	bash .ci/bench-pdq $(N)
 
 # libFuzzer runs, one target after another, FUZZ_SECONDS each: see docs/FUZZING.md.
 # Builds into .build-fuzz/; corpora, crashes and logs go to /tmp/blindfold-fuzz/.

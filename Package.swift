@@ -24,6 +24,11 @@ let package = Package(
         .systemLibrary(name: "CGIF", providers: [.apt(["libgif-dev"])]),
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CHeif", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        // posix_spawn with closefrom, wait-status macros: glibc only, no library to link.
+        .systemLibrary(name: "CProcess"),
+        // openat2 with RESOLVE_NO_SYMLINKS: no glibc wrapper yet.
+        .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -34,14 +39,14 @@ let package = Package(
         .target(
             name: "Evidence",
             dependencies: [
-                "BlindfoldCore", "CMagic", "CArchive",
+                "BlindfoldCore", "CMagic", "CArchive", "CLinux",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
-        // Known-hash set readers and matching.
+        // Known-hash set readers, compact indexes and matching: the only code that touches SQLite.
         .target(
             name: "KnownHashes",
-            dependencies: ["BlindfoldCore", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BlindfoldCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON Lines manifest: writer and reader.
         .target(
@@ -66,6 +71,9 @@ let package = Package(
             dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
         ),
 
+        // Decoder workers: whole-item plugins run in child processes of this binary.
+        .target(name: "Isolation", dependencies: ["BlindfoldCore", "ImageDecoding", "CProcess"]),
+
         // Hash plugins: one library target each, under Plugins/.
         .target(
             name: "CryptoHashes",
@@ -79,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "blindfold",
             dependencies: [
-                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash",
+                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash", "Isolation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -98,7 +106,7 @@ let package = Package(
             name: "BlindfoldTests",
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
-                "ImageDecoding", "PDQ", "PHash", "blindfold", "BlindfoldFuzz",
+                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz",
             ]
         ),
     ]

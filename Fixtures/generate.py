@@ -407,7 +407,37 @@ INTENDED = {
     "known-bad.md5": ["Pictures/web/banner.webp", "DCIM/100CAMERA/IMG_0001.jpg"],
     "known-good.hashdeep": ["Documents/letter.txt", "Documents/budget, final.csv", "Documents/invoice.pdf", "Downloads/index.html"],
     "known-good.sha1": ["Documents/letter.txt", "Documents/config.json"],
+    "known-bad.pdq": ["Pictures/scan.bmp"],
 }
+
+# Filled by reference_pdq(): the PDQ list's entry, from Meta's reference (the pdqhash binding).
+PDQ_ENTRY: dict = {}
+
+
+def reference_pdq() -> None:
+    """The reference PDQ of scan.bmp's picture at twice its size, and its distance to scan.bmp.
+
+    Needs numpy and pdqhash (pip install pdqhash numpy); without them the values recorded in
+    the committed hashsets/expected.json are kept, so the tree stays reproducible."""
+    try:
+        import numpy as np
+        import pdqhash
+    except ImportError:
+        previous = json.loads((HASHSETS / "expected.json").read_text())["pdq_reference"]
+        PDQ_ENTRY.update(previous)
+        return
+    canvas = make_canvas(66, 42, seed=105)
+    small = np.array([[p[:3] for p in row] for row in canvas], dtype=np.uint8)
+    large = np.repeat(np.repeat(small, 2, axis=0), 2, axis=1)
+
+    def pdq(array):
+        bits, quality = pdqhash.compute(np.ascontiguousarray(array))
+        return format(int("".join(str(int(b)) for b in bits), 2), "064x"), int(quality)
+
+    listed, quality = pdq(large)
+    copy, _ = pdq(small)  # scan.bmp holds exactly these pixels (24-bit, lossless)
+    distance = bin(int(listed, 16) ^ int(copy, 16)).count("1")
+    PDQ_ENTRY.update({"file": "Pictures/scan.bmp", "hash": listed, "quality": quality, "distance": distance})
 
 
 def build_evidence(tmp: Path) -> None:
@@ -539,6 +569,21 @@ def build_images(tmp: Path) -> None:
     (formats / "pattern.bmp").write_bytes(bmp_bytes(px))
     (formats / "pattern.gif").write_bytes(gif_bytes(px, palette))
     (formats / "pattern.tif").write_bytes(tiff_rgb(px))
+    # The same picture with a gAMA chunk of 1.0 (a decoder must not gamma-correct, as Pillow
+    # does not), and at 16 bits per sample (v * 257: the high byte is the 8-bit value).
+    plain = png_rgb(px)
+    ihdr_end = 8 + 4 + 4 + 13 + 4
+    (formats / "pattern-gamma.png").write_bytes(plain[:ihdr_end] + png_chunk(b"gAMA", struct.pack(">I", 100000)) + plain[ihdr_end:])
+    rows16 = [b"".join(struct.pack(">H", v * 257) for p in row for v in p[:3]) for row in px]
+    raw16 = b"".join(b"\x00" + r for r in rows16)
+    (formats / "pattern-16bit.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 96, 64, 16, 2, 0, 0, 0))
+        + png_chunk(b"IDAT", zlib.compress(raw16, 9)) + png_chunk(b"IEND", b""))
+    # 16-bit grey, a ramp 0..1023 along x: Pillow's conversion clips it at 255.
+    grey16 = [b"".join(struct.pack(">H", (x * 1024) // 64) for x in range(64)) for _ in range(16)]
+    (formats / "grey16.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 64, 16, 16, 0, 0, 0, 0))
+        + png_chunk(b"IDAT", zlib.compress(b"".join(b"\x00" + r for r in grey16), 9)) + png_chunk(b"IEND", b""))
     ppm = tmp / "pattern.ppm"
     ppm.write_bytes(ppm_bytes(px))
     run(["cwebp", "-quiet", "-lossless", "-exact", "-metadata", "none", str(ppm), "-o", str(formats / "pattern.webp")])
@@ -548,12 +593,19 @@ def build_images(tmp: Path) -> None:
         sys.stderr.write("generate.py: heif-enc (libheif-examples) not found; pattern.heic not written\n")
 
     (hostile / "huge-dimensions.jpg").write_bytes(hostile_jpeg_huge())
+    # An icon: an image to libmagic, but no decoder handles ICO, so PDQ says `unsupported`.
+    icon_pixels = bytes(16 * 16 * 4)
+    icon_bmp = struct.pack("<IiiHHIIiiII", 40, 16, 32, 1, 32, 0, len(icon_pixels), 0, 0, 0, 0) + icon_pixels + bytes(64)
+    icon = struct.pack("<HHH", 0, 1, 1) + struct.pack("<BBBBHHII", 16, 16, 0, 0, 1, 32, len(icon_bmp), 22) + icon_bmp
+    (hostile / "icon.ico").write_bytes(icon)
     whole = png_rgb(make_canvas(64, 64, seed=503))
     idat = whole.index(b"IDAT")
     (hostile / "truncated.png").write_bytes(whole[: idat + 4 + (len(whole) - idat) // 3])
     screen = b"GIF89a" + struct.pack("<HHBBB", 16, 16, 0x80, 0, 0) + bytes(6)
     (hostile / "no-frames.gif").write_bytes(screen + b"\x3b")
     (hostile / "empty.jpg").write_bytes(b"")
+    camera = (EVIDENCE / "DCIM/100CAMERA/IMG_0001.jpg").read_bytes()
+    (hostile / "truncated.jpg").write_bytes(camera[: len(camera) * 2 // 3])
     (hostile / "random-after-signature.png").write_bytes(b"\x89PNG\r\n\x1a\n" + random.Random(504).randbytes(4096))
     fix_mtimes_and_modes(IMAGES)
 
@@ -641,6 +693,13 @@ def build_hashsets(info: dict[str, dict]) -> dict[str, set[str]]:
         fh.write("".join(l + "\r\n" for l in lines))
     listed["known-good.sha1"] = {l.split(" ", 1)[0] for l in lines}
 
+    # known-bad.pdq (ThreatExchange "pdq <hex>" lines): the reference PDQ hash of a picture
+    # twice the size of evidence/Pictures/scan.bmp, so the BMP is a resized copy that only a
+    # perceptual hash can find (distance and quality computed with the reference binding).
+    lines = ["# Synthetic PDQ list: the reference PDQ of a 132x84 original whose 66x42 copy is scan.bmp.",
+             "pdq " + PDQ_ENTRY["hash"], "pdq " + decoy("pdq-1", "sha256")]
+    (HASHSETS / "known-bad.pdq").write_text("\n".join(lines) + "\n")
+
     # malformed.sha256: 3rd line has a 63-digit digest
     lines = [
         f"{decoy('malformed-1', 'sha256')}  evidence/a.bin",
@@ -671,15 +730,20 @@ def build_expected(info: dict[str, dict], listed: dict[str, set[str]]) -> dict:
             "sha1": d["sha1"],
             "sha256": d["sha256"],
         }
+    # The PDQ list: the reference binding's distance decides, as a matcher at 31/50 would.
+    if PDQ_ENTRY["distance"] <= 31 and PDQ_ENTRY["quality"] >= 50:
+        files[PDQ_ENTRY["file"]]["matches"] = sorted(files[PDQ_ENTRY["file"]]["matches"] + ["known-bad.pdq"])
     # Cross-check computed matches against the hand-written intent.
     for set_name, intended in INTENDED.items():
         got = sorted(rel for rel, f in files.items() if set_name in f["matches"])
         if got != sorted(intended):
             sys.exit(f"generate.py: internal error: {set_name} hits {got}, intended {sorted(intended)}")
-    sets = {s: sorted(rel for rel, f in files.items() if s in f["matches"]) for s in sorted(listed)}
+    sets = {s: sorted(rel for rel, f in files.items() if s in f["matches"]) for s in sorted(listed) + ["known-bad.pdq"]}
     return {
         "note": "Paths are relative to Fixtures/evidence. A file matches a set if any of its md5/sha1/sha256 "
-        "is listed there; the empty file never matches. malformed.sha256 must fail to load.",
+        "is listed there; the empty file never matches. malformed.sha256 must fail to load. known-bad.pdq "
+        "matches by PDQ distance (31 bits, quality 50): pdq_reference gives the reference binding's values.",
+        "pdq_reference": PDQ_ENTRY,
         "sentinel": SENTINEL.decode(),
         "files": files,
         "sets": sets,
@@ -701,6 +765,7 @@ def fix_mtimes_and_modes(top: Path) -> None:
 
 def main() -> int:
     require_tools()
+    reference_pdq()
     for d in (EVIDENCE, HASHSETS):
         if d.exists():
             shutil.rmtree(d)
@@ -723,7 +788,7 @@ def main() -> int:
     os.utime(sentinel_path, (MTIME, MTIME))
     fix_mtimes_and_modes(EVIDENCE)
     fix_mtimes_and_modes(HASHSETS)
-    print(f"generate.py: wrote {len(rels)} evidence files and {len(listed) + 2} hash-set files under {ROOT}")
+    print(f"generate.py: wrote {len(rels)} evidence files and {len(listed) + 3} hash-set files under {ROOT}")
     return 0
 
 

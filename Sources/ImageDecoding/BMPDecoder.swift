@@ -22,15 +22,17 @@ enum BMPDecoder {
             bitsPerPixel = Int(data.u16(28))
             compression = data.u32(30)
         } else {
-            throw ImageDecodeError(.corrupt, "BMP: unknown header size \(headerSize)")
+            throw ImageDecodeError(.corrupt, "BMP: the header size is not one BMP defines")
         }
         let height = abs(signedHeight)
         try options.admit(width: width, height: height)
         guard [1, 4, 8, 16, 24, 32].contains(bitsPerPixel) else {
-            throw ImageDecodeError(.unsupported, "BMP: \(bitsPerPixel) bits per pixel")
+            throw ImageDecodeError(.unsupported, "BMP: a pixel depth BMP does not define")
         }
         guard compression == 0 || compression == 3 || compression == 6 else {
-            throw ImageDecodeError(.unsupported, "BMP: compression method \(compression) is not decoded")
+            throw ImageDecodeError(.unsupported, compression <= 6
+                ? "BMP: compression method \(compression) (run-length, JPEG or PNG inside) is not decoded"
+                : "BMP: an unknown compression method")
         }
 
         let masks: (UInt32, UInt32, UInt32)
@@ -65,6 +67,9 @@ enum BMPDecoder {
         guard bytes.count - pixelOffset >= needed else { throw ImageDecodeError(.truncated, "BMP: the pixel data is cut short") }
 
         let fields = [BitField(mask: masks.0), BitField(mask: masks.1), BitField(mask: masks.2)]
+        guard fields.allSatisfy(\.isContiguous) else {
+            throw ImageDecodeError(.unsupported, "BMP: colour masks that are not one run of bits")
+        }
         var pixels = [UInt8](repeating: 0, count: width * height * 3)
         for row in 0..<height {
             let sourceRow = signedHeight > 0 ? height - 1 - row : row
@@ -98,24 +103,26 @@ enum BMPDecoder {
     }
 }
 
-/// One colour channel of a bit-field pixel, scaled to 8 bits.
+/// One colour channel of a bit-field pixel, scaled to 8 bits (in 64-bit arithmetic: a mask
+/// may be up to 32 bits wide).
 private struct BitField {
-    let shift: UInt32
-    let maximum: UInt32
-    let mask: UInt32
+    let shift: UInt64
+    let maximum: UInt64
+    let mask: UInt64
 
     init(mask: UInt32) {
-        self.mask = mask
-        shift = mask == 0 ? 0 : UInt32(mask.trailingZeroBitCount)
-        maximum = mask == 0 ? 0 : mask >> shift
+        self.mask = UInt64(mask)
+        shift = mask == 0 ? 0 : UInt64(mask.trailingZeroBitCount)
+        maximum = mask == 0 ? 0 : UInt64(mask) >> shift
     }
+
+    /// True when the mask's bits are one run (what every writer produces).
+    var isContiguous: Bool { maximum & (maximum &+ 1) == 0 }
 
     func extract(_ value: UInt32) -> UInt8 {
         guard maximum > 0 else { return 0 }
-        let raw = (value & mask) >> shift
-        // In 64 bits: a mask wider than 24 bits (the file chooses it) overflows `raw * 255` in
-        // 32, which traps. raw <= maximum, so the quotient is at most 255.
-        return UInt8(truncatingIfNeeded: (UInt64(raw) * 255 + UInt64(maximum / 2)) / UInt64(maximum))
+        let raw = (UInt64(value) & mask) >> shift
+        return UInt8(truncatingIfNeeded: (raw * 255 + maximum / 2) / maximum)
     }
 }
 

@@ -95,9 +95,10 @@ enum GIFDecoder {
         return ImageDecodeError(truncated ? .truncated : .corrupt, "GIF \(stage): \(errorText(code))")
     }
 
+    /// giflib's message for an error code: a fixed table, never text from the file.
     private static func errorText(_ code: Int32) -> String {
-        guard let text = GifErrorString(code) else { return "error \(code)" }
-        return ImageDecodeError.decoderMessage(String(cString: text))
+        guard (0...1000).contains(code), let text = GifErrorString(code) else { return "an unknown error" }
+        return String(cString: text).filter { $0.isASCII && !$0.isNewline }
     }
 }
 

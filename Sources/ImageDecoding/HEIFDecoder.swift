@@ -61,18 +61,19 @@ private final class HEIFContext {
     }
 
     private static func failure(_ error: heif_error, stage: String) -> ImageDecodeError {
-        let text = error.message.map { ImageDecodeError.decoderMessage(String(cString: $0)) } ?? "error \(error.code.rawValue)"
-        let status: BlindfoldStatus
+        // libheif's messages can quote box types from the file: only its codes are used.
+        let detail = "libheif error \(error.code.rawValue).\(error.subcode.rawValue)"
         switch error.code {
         case heif_error_Unsupported_filetype, heif_error_Unsupported_feature, heif_error_Plugin_loading_error:
-            status = .unsupported
+            return ImageDecodeError(.unsupported, "HEIF \(stage): a feature the decoder does not support (\(detail))")
         case heif_error_Memory_allocation_error:
-            status = .limit
+            return ImageDecodeError(.limit, "HEIF \(stage): the image exceeds a decoder limit (\(detail))")
+        case heif_error_Invalid_input where error.subcode == heif_suberror_End_of_data:
+            return ImageDecodeError(.truncated, "HEIF \(stage): the image data ends early (\(detail))")
         default:
-            status = text.lowercased().contains("end of") ? .truncated : .corrupt
+            return ImageDecodeError(.corrupt, "HEIF \(stage): the image data is damaged (\(detail))")
         }
-        return ImageDecodeError(status, "HEIF \(stage): \(text)")
     }
 }
 
-private typealias BlindfoldStatus = BlindfoldCore.ItemStatus
+

@@ -13,7 +13,8 @@ public struct ImageBuffer {
     /// An empty buffer that keeps at most `cap` bytes, sized for `expected` when known.
     public init(cap: Int, expected: Int64?) {
         self.cap = cap
-        if let expected, expected > 0 { bytes.reserveCapacity(Int(min(expected, Int64(cap)))) }
+        // A declared size (an archive member's header, say) may lie: reserve modestly, grow as read.
+        if let expected, expected > 0 { bytes.reserveCapacity(Int(min(expected, Int64(min(cap, 16 << 20))))) }
     }
 
     /// Appends the next chunk, or drops everything once the cap is passed.
@@ -27,10 +28,18 @@ public struct ImageBuffer {
         bytes.append(contentsOf: chunk)
     }
 
+    /// The collected bytes without a copy, or nil when the item was larger than the cap.
+    public var contents: [UInt8]? { overflowed ? nil : bytes }
+
+    /// The failure recorded for an item larger than the cap.
+    public var overflowFailure: PluginFailure {
+        PluginFailure(status: .limit, reason: "the image file is larger than \(cap) bytes")
+    }
+
     /// The collected bytes, or the `limit` failure when the item was larger than the cap.
     public func withBytes(_ body: (UnsafeRawBufferPointer) -> PluginOutcome) -> PluginOutcome {
         if overflowed {
-            return .failure(PluginFailure(status: .limit, reason: "the image file is larger than \(cap) bytes"))
+            return .failure(overflowFailure)
         }
         return bytes.withUnsafeBytes(body)
     }

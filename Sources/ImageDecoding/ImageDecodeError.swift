@@ -22,9 +22,21 @@ public struct ImageDecodeError: Error, Sendable, Hashable, CustomStringConvertib
         ImageDecodeError(.limit, "\(width)x\(height) pixels exceeds the image pixel limit of \(limit)")
     }
 
-    /// A decoder's own message, cut short and stripped of anything but printable ASCII.
-    static func decoderMessage(_ text: String) -> String {
-        let printable = text.unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 && $0.value < 0x7f }
-        return String(String.UnicodeScalarView(printable.prefix(120)))
+    /// A library's message reduced to a fixed sentence: libraries quote chunk names, marker
+    /// bytes and box types taken from the file, so their text is never passed on; the status
+    /// follows from what the message says.
+    static func fromLibrary(_ text: String, format: String) -> ImageDecodeError {
+        let lower = text.lowercased()
+        let ended = ["premature end", "end of file", "end of data", "not enough", "read error", "truncated", "end of stream"]
+        if ended.contains(where: { lower.contains($0) }) {
+            return ImageDecodeError(.truncated, "\(format): the image data ends early")
+        }
+        if lower.contains("unsupported") || lower.contains("not supported") || lower.contains("unhandled") {
+            return ImageDecodeError(.unsupported, "\(format): a feature the decoder does not support")
+        }
+        if lower.contains("memory") || lower.contains("too large") || lower.contains("too many") || lower.contains("exceeds") {
+            return ImageDecodeError(.limit, "\(format): the image exceeds a decoder limit")
+        }
+        return ImageDecodeError(.corrupt, "\(format): the image data is damaged")
     }
 }

@@ -24,10 +24,17 @@ public struct ImageDecodeOptions: Sendable, Hashable {
         self.jpegMinimumShortSide = jpegMinimumShortSide
     }
 
-    /// Checks declared dimensions against the limit (and against nonsense).
+    /// The longest side accepted (JPEG's own maximum): the hashes keep per-column state, so a
+    /// 20-million-pixel-wide strip must not pass just because its area is small.
+    public static let maxSide = 65_535
+
+    /// Checks declared dimensions against the limits (and against nonsense).
     func admit(width: Int, height: Int) throws(ImageDecodeError) {
-        guard width > 0, height > 0 else { throw ImageDecodeError(.corrupt, "the image declares \(width)x\(height) pixels") }
+        guard width > 0, height > 0 else { throw ImageDecodeError(.corrupt, "the image declares no pixels") }
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         if overflow || pixels > maxPixels { throw .tooLarge(width: width, height: height, limit: maxPixels) }
+        if max(width, height) > Self.maxSide {
+            throw ImageDecodeError(.limit, "\(width)x\(height) pixels: a side longer than \(Self.maxSide) pixels")
+        }
     }
 }

@@ -21,7 +21,7 @@ final class JPEGDecoder {
         }
         var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colourspace: Int32 = 0
         guard tjDecompressHeader3(handle, base, UInt(bytes.count), &width, &height, &subsampling, &colourspace) == 0 else {
-            throw ImageDecodeError(.corrupt, "JPEG header: \(message())")
+            throw ImageDecodeError.fromLibrary(message(), format: "JPEG header")
         }
         try options.admit(width: Int(width), height: Int(height))
         let (outWidth, outHeight) = scaled(width: width, height: height, minimumShortSide: options.jpegMinimumShortSide)
@@ -34,16 +34,14 @@ final class JPEGDecoder {
         var pixels = [UInt8](repeating: 0, count: Int(outWidth) * Int(outHeight) * channels)
         let result = pixels.withUnsafeMutableBufferPointer { out in
             tjDecompress2(handle, base, UInt(bytes.count), out.baseAddress, outWidth, 0, outHeight,
-                          Int32(format.rawValue), 0)
+                          Int32(format.rawValue), TJFLAG_LIMITSCANS)
         }
         if result != 0 {
             let text = message()
             // A warning still leaves a whole image, except when the data ended early: then the
             // bottom is grey filler and no hash of it may stand.
-            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) {
-                throw ImageDecodeError(text.contains("Premature end") ? .truncated : .corrupt, "JPEG: \(text)")
-            }
-            if text.contains("Premature end") { throw ImageDecodeError(.truncated, "JPEG: \(text)") }
+            if tjGetErrorCode(handle) != Int32(TJERR_WARNING.rawValue) { throw ImageDecodeError.fromLibrary(text, format: "JPEG") }
+            if text.contains("Premature end") { throw ImageDecodeError.fromLibrary(text, format: "JPEG") }
         }
         if cmyk {
             return DecodedImage(width: Int(outWidth), height: Int(outHeight), layout: .rgb,
@@ -69,9 +67,10 @@ final class JPEGDecoder {
         return best
     }
 
+    /// TurboJPEG's message, only ever classified (it can quote marker bytes from the file).
     private func message() -> String {
-        guard let text = tjGetErrorStr2(handle) else { return "unknown error" }
-        return ImageDecodeError.decoderMessage(String(cString: text))
+        guard let text = tjGetErrorStr2(handle) else { return "" }
+        return String(cString: text)
     }
 }
 

@@ -42,6 +42,8 @@ public struct ScanConfiguration: Sendable {
     public var pdqPolicy = PDQMatchPolicy.standard
     /// Whole-item (perceptual) plugins are not run on items a known-good set matched exactly.
     public var skipPerceptualForKnownGood = true
+    /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
+    public var decoderWorkers: Double?
 
     /// A configuration with the required parts and defaults for the rest.
     public init(
@@ -102,6 +104,8 @@ public struct ScanConfiguration: Sendable {
         options.add("pdq_quality", pdqPolicy.qualityFloor)
         options.add("pdq_dihedral", pdqPolicy.dihedral)
         options.add("skip_known_good", skipPerceptualForKnownGood)
+        options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
+        if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
         header.add("options", options.value)
         return header.value
     }

@@ -1,21 +1,28 @@
 import BlindfoldCore
 import KnownHashes
 
-/// Loads the `--known-bad` and `--known-good` sets; any problem is a one-line usage error.
+/// Loads the `--known-bad` and `--known-good` sets (raw sets or `.bfhs` indexes); any problem
+/// is a one-line usage error.
 enum HashSetArguments {
-    static func load(knownBad: [String], knownGood: [String], vicsAlert: Set<String> = ["1"]) throws -> [any KnownHashSet] {
+    static func load(
+        knownBad: [String], knownGood: [String], vicsAlert: Set<String> = ["1"], pdqPolicy: PDQMatchPolicy = .standard
+    ) throws -> [any KnownHashSet] {
         var names: Set<String> = []
         var sets: [any KnownHashSet] = []
         for (path, role) in knownBad.map({ ($0, HashSetRole.knownBad) }) + knownGood.map({ ($0, HashSetRole.knownGood) }) {
-            let name = String(path.split(separator: "/").last ?? Substring(path))
-            guard names.insert(name).inserted else {
-                throw CommandLineError("two hash sets are named '\(name)': give the files different names")
-            }
+            let set: any KnownHashSet
             do {
-                sets.append(try HashSetLoader.load(path: path, name: name, role: role, vicsAlertCategories: vicsAlert))
+                // A raw set is named after its file; an index carries the name it was imported with.
+                let name = String(path.split(separator: "/").last ?? Substring(path))
+                set = try HashSetLoader.load(
+                    path: path, name: name, role: role, vicsAlertCategories: vicsAlert, pdqPolicy: pdqPolicy)
             } catch {
                 throw CommandLineError("hash set \(error)")
             }
+            guard names.insert(set.info.name).inserted else {
+                throw CommandLineError("two hash sets are named '\(set.info.name)': give the files different names")
+            }
+            sets.append(set)
         }
         return sets
     }

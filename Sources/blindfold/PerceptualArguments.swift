@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import BlindfoldCore
+import Isolation
 import PDQ
 
 /// The perceptual-hashing options `scan` and `triage` share: which image plugins run, how,
@@ -29,15 +33,42 @@ struct PerceptualArguments: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Skip the perceptual plugins' decode for items a known-good set matched exactly.")
     var skipKnownGood = true
 
+    @Flag(name: .customLong("in-process"), help: "Decode images inside the scanner instead of in worker processes (faster; for evidence you trust).")
+    var inProcess = false
+
+    @Option(name: .customLong("item-timeout"), help: ArgumentHelp("Seconds a decoder worker may spend on one item before it is stopped.", valueName: "s"))
+    var itemTimeout: Double = 30
+
+    @Option(name: .customLong("worker-memory"), help: ArgumentHelp("Address-space cap of each decoder worker, in bytes.", valueName: "bytes"))
+    var workerMemory: Int = 4 << 30
+
     func validate() throws {
         guard (0...256).contains(pdqDistance) else { throw ValidationError("--pdq-distance must be between 0 and 256") }
         guard (0...100).contains(pdqQuality) else { throw ValidationError("--pdq-quality must be between 0 and 100") }
         guard imagePixels > 0 else { throw ValidationError("--image-pixels must be positive") }
+        guard itemTimeout > 0 && itemTimeout <= 86_400 else { throw ValidationError("--item-timeout must be between 0 and 86400 seconds") }
+        guard workerMemory >= 256 << 20 else { throw ValidationError("--worker-memory must be at least 268435456 (256 MiB)") }
     }
 
     /// The matching thresholds for PDQ sets.
     var policy: PDQMatchPolicy {
         PDQMatchPolicy(maxDistance: pdqDistance, qualityFloor: pdqQuality, dihedral: pdqDihedral)
+    }
+
+    /// The options a decoder worker is started with: the same plugins, built the same way.
+    var workerArguments: [String] {
+        var arguments = ["blindfold", "worker", "--image-pixels", String(imagePixels), "--worker-memory", String(workerMemory),
+                         "--parent", String(getpid())]
+        if pdqDihedral { arguments.append("--pdq-dihedral") }
+        if pdqFast { arguments.append("--pdq-fast") }
+        if phash { arguments.append("--phash") }
+        if noPDQ { arguments.append("--no-pdq") }
+        return arguments
+    }
+
+    /// Decoder workers for these options, or nil with `--in-process`.
+    var workerPool: WorkerPool? {
+        inProcess ? nil : WorkerPool(configuration: WorkerPoolConfiguration(arguments: workerArguments, itemTimeout: itemTimeout))
     }
 
     /// The plugin options these arguments describe.

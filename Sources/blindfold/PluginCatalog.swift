@@ -1,5 +1,6 @@
 import BlindfoldCore
 import CryptoHashes
+import Isolation
 import PDQ
 import PHash
 
@@ -24,10 +25,17 @@ enum PluginCatalog {
         return plugins
     }
 
-    /// The registry of the selected plugins; a duplicate id is a start-up error.
-    static func registry(_ selection: Selection = Selection()) throws -> PluginRegistry {
+    /// The registry of the selected plugins; a duplicate id is a start-up error. With `workers`,
+    /// whole-item (decoding) plugins run in decoder worker processes.
+    static func registry(_ selection: Selection = Selection(), workers: WorkerPool? = nil) throws -> PluginRegistry {
+        var plugins = plugins(selection)
+        if let workers {
+            plugins = plugins.map { plugin in
+                plugin.descriptor.inputMode == .wholeItem ? IsolatedPlugin(plugin, pool: workers) : plugin
+            }
+        }
         do {
-            return try PluginRegistry(plugins(selection))
+            return try PluginRegistry(plugins)
         } catch {
             throw CommandLineError("plugin registry: \(error)")
         }

@@ -24,8 +24,11 @@ struct ScanCommand: ParsableCommand {
             The terminal shows counts only.
 
             Symbolic links are recorded, never followed; FIFOs, sockets and devices are recorded, \
-            never opened. Hash sets may be hashdeep files or md5sum/sha1sum/sha256sum lists; the \
-            format is detected from the content. A set with a malformed line is refused.
+            never opened. Hash sets may be .bfhs indexes ('blindfold hashset import'), NSRL RDS \
+            databases or NSRLFile.txt, Project VIC VICS or CAID JSON, hashdeep files, \
+            md5sum/sha1sum/sha256sum lists or PDQ lists; the format is detected from the \
+            content. A set with a malformed line is refused. Images get PDQ hashes, decoded in \
+            worker processes, matched against PDQ entries within --pdq-distance.
             """
     )
 
@@ -157,8 +160,8 @@ struct ScanCommand: ParsableCommand {
         let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
         let sets = try HashSetArguments.load(
             knownBad: knownBad, knownGood: knownGood,
-            vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }))
-        var registry = try PluginCatalog.registry(perceptual.selection)
+            vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }), pdqPolicy: perceptual.policy)
+        var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
             do { registry = try registry.selecting(ids) } catch { throw CommandLineError("--plugins: \(error)") }
@@ -194,16 +197,19 @@ struct ScanCommand: ParsableCommand {
         configuration.limits.imagePixels = perceptual.imagePixels
         configuration.pdqPolicy = perceptual.policy
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
+        configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
 
         try output.create()
         var resumePoint: ResumePoint?
-        if resuming {
+        // A scan killed before its first checkpoint left its invocation but no journal: nothing
+        // was recorded, so resuming it means running it from the start.
+        if resuming, ScanJournal.lastCheckpoint(in: output.path) != nil {
             do {
                 resumePoint = try ScanResume.prepare(directory: output.path, started: Timestamp.now())
             } catch {
                 throw CommandLineError("--resume: \(error)")
             }
-        } else {
+        } else if !resuming {
             try ScanInvocation(
                 workingDirectory: FileManager.default.currentDirectoryPath,
                 arguments: Array(CommandLine.arguments.dropFirst(2))

@@ -67,8 +67,8 @@ struct TriageCommand: ParsableCommand {
     func run() throws {
         let rootPaths = try roots.map(CanonicalPath.existing)
         let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
-        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood)
-        let registry = try PluginCatalog.registry(perceptual.selection)
+        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood, pdqPolicy: perceptual.policy)
+        let registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .error
@@ -82,6 +82,7 @@ struct TriageCommand: ParsableCommand {
         configuration.limits.imagePixels = perceptual.imagePixels
         configuration.pdqPolicy = perceptual.policy
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
+        configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
         configuration.budgetSeconds = budget.seconds
 
         try output.create()

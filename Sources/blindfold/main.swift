@@ -3,6 +3,8 @@ import ArgumentParser
 import Glibc
 #endif
 
+CrashReportGuard.ensureQuiet()
+
 // Argument errors exit with 2 (the documented "bad invocation" code) and one line on stderr,
 // not with swift-argument-parser's default 64 and a usage block.
 do {

@@ -46,6 +46,13 @@ struct ExportVerifyTests {
         let image = try #require(rows.first { $0[1] == "DCIM/100CAMERA/IMG_0001.jpg" })
         #expect(image[10] == manifest.item("DCIM/100CAMERA/IMG_0001.jpg")?.object("hashes")?.string("sha256"))
         #expect(image[11] == "known-bad.md5;known-bad.sha256")
+        #expect(rows.first?[17] == "pdq" && rows.first?[19] == "pdq_distance")
+        let bmp = try #require(rows.first { $0[1] == "Pictures/scan.bmp" })
+        let bmpItem = try #require(manifest.item("Pictures/scan.bmp"))
+        #expect(bmp[17] == bmpItem.object("hashes")?.string("pdq"))
+        #expect(bmp[18] == bmpItem.object("hashes")?.int("pdq_quality").map(String.init))
+        #expect(bmp[19] == (bmpItem["matches"] as? [[String: Any]])?.first?.int("distance").map(String.init))
+        #expect(bmp[11] == "known-bad.pdq")
         let text = try String(contentsOfFile: csv, encoding: .utf8)
         #expect(!text.contains(TestEnvironment.sentinel))
     }
@@ -112,6 +119,10 @@ struct ExportVerifyTests {
             }
             #expect(back.matches(for: outputs).map(\.algorithm) == ["md5", "sha1", "sha256"], "\(item.string("path") ?? "")")
         }
+        // PDQ hashes travel as AlternativeHashes and come back as a PDQ set.
+        let sunset = try #require(manifest.item("DCIM/100CAMERA/sunset.png")?.object("hashes")?.string("pdq"))
+        let probe = [HashOutput(key: "pdq", value: .hex(sunset)), HashOutput(key: "pdq_quality", value: .integer(100))]
+        #expect(back.matches(for: probe).first { $0.algorithm == "pdq" }?.distance == 0)
         let image1 = [HashOutput(key: "md5", value: .hex("1eb41bccf9c3896657de95586e32edab"))]
         #expect(back.matches(for: image1).first?.category == "1")
         let blob = [HashOutput(key: "sha1", value: .hex("2c774b942be7dc11db671a666d9336570e705117"))]

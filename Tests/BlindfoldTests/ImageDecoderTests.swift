@@ -34,14 +34,23 @@ struct ImageDecoderTests {
         return out
     }
 
-    @Test("PNG, BMP, GIF, TIFF and lossless WebP of one picture decode to identical pixels and PDQ", arguments: ["bmp", "gif", "tif", "webp"])
+    @Test("PNG, BMP, GIF, TIFF and lossless WebP of one picture decode to identical pixels and PDQ", arguments: ["bmp", "gif", "tif", "webp", "png-gamma", "png-16bit"])
     func losslessFormatsAgree(_ format: String) throws {
         let reference = try Self.decode(Self.formats.appendingPathComponent("pattern.png")).get()
-        let other = try Self.decode(Self.formats.appendingPathComponent("pattern.\(format)")).get()
+        let name = format.hasPrefix("png-") ? "pattern-\(format.dropFirst(4)).png" : "pattern.\(format)"
+        let other = try Self.decode(Self.formats.appendingPathComponent(name)).get()
         #expect(reference.width == 96 && reference.height == 64)
         #expect(other.width == reference.width && other.height == reference.height)
         #expect(Self.rgb(other) == Self.rgb(reference), "\(format) pixels differ from the PNG's")
         #expect(PDQHasher.hash(other).hash == PDQHasher.hash(reference).hash)
+    }
+
+    @Test("16-bit grey is clipped at 255, as Pillow converts it")
+    func grey16Clips() throws {
+        let image = try Self.decode(Self.formats.appendingPathComponent("grey16.png")).get()
+        #expect(image.width == 64 && image.height == 16 && image.layout == .gray)
+        let expected = (0..<64).map { x in UInt8(min((x * 1024) / 64, 255)) }
+        #expect(Array(image.pixels.prefix(64)) == expected)
     }
 
     @Test("HEIC (lossy) decodes to the picture's size and a PDQ hash near the PNG's")
@@ -68,7 +77,7 @@ struct ImageDecoderTests {
     }
 
     @Test("Hostile images get their status and no pixels",
-          arguments: [("huge-dimensions.jpg", ItemStatus.limit), ("truncated.png", .truncated), ("no-frames.gif", .corrupt),
+          arguments: [("huge-dimensions.jpg", ItemStatus.limit), ("truncated.png", .truncated), ("truncated.jpg", .truncated), ("no-frames.gif", .corrupt),
                       ("empty.jpg", .unsupported), ("random-after-signature.png", .corrupt)])
     func hostileImages(_ name: String, _ status: ItemStatus) {
         switch Self.decode(Self.hostile.appendingPathComponent(name)) {

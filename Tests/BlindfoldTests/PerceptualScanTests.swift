@@ -25,7 +25,7 @@ struct PerceptualScanTests {
         defer { output.remove() }
         #expect(result.exitCode == 0, "\(result.stderr)")
         try Self.validate(output)
-        #expect(manifest.items.count == 11)
+        #expect(manifest.items.count == 16)
         #expect(manifest.items.allSatisfy { $0.string("status") == "ok" })
 
         let png = try #require(manifest.item("formats/pattern.png")?.object("hashes"))
@@ -40,7 +40,7 @@ struct PerceptualScanTests {
             #expect(hashes?.string("phash") == png.string("phash"), "\(format)")
         }
         let expectedErrors = [
-            "hostile/huge-dimensions.jpg": "limit: ", "hostile/truncated.png": "truncated: ", "hostile/no-frames.gif": "corrupt: ",
+            "hostile/huge-dimensions.jpg": "limit: ", "hostile/truncated.png": "truncated: ", "hostile/truncated.jpg": "truncated: ", "hostile/icon.ico": "unsupported: ", "hostile/no-frames.gif": "corrupt: ",
         ]
         for (path, prefix) in expectedErrors {
             let item = try #require(manifest.item(path), "\(path) missing")
@@ -113,5 +113,73 @@ struct PerceptualScanTests {
         let refused = try ProcessRunner.blindfold(["scan", Self.images.path, "--out", bad.path, "--pdq-distance", "300"])
         #expect(refused.exitCode == 2)
         #expect(!FileManager.default.fileExists(atPath: bad.child("manifest.jsonl").path))
+    }
+
+    @Test("Near matching in a scan: hand-computed expectations from the reference hashes, distances recorded, quality floor, dihedral")
+    func nearMatchingInScans() throws {
+        guard let conformance = Conformance.directory else { throw Conformance.Missing() }
+        let vectors = Dictionary(uniqueKeysWithValues: try Conformance.load().map { ($0.path, $0.expected) })
+        let listed = try #require(vectors["images/bridge-mods/aaa-orig.jpg"]).pdq
+        let lowQuality = try #require(vectors["images/reg-test-input/labelme-subset/q0003.jpg"]).pdq
+        let work = try TemporaryDirectory("pdq-scan")
+        defer { work.remove() }
+        let set = work.child("known-bad.pdq")
+        try Data("# synthetic PDQ list\n\(listed)\n\(lowQuality)\n".utf8).write(to: set)
+        let bridge = conformance.appendingPathComponent("images/bridge-mods")
+        let labelme = conformance.appendingPathComponent("images/reg-test-input/labelme-subset")
+
+        let (result, manifest, first) = try Self.scan(bridge, ["--known-bad", set.path, "--plugins", "pdq"])
+        defer { first.remove() }
+        #expect(result.exitCode == 1, "known-bad matches found")
+        var checked = 0
+        for item in manifest.items {
+            let path = try #require(item.string("path"))
+            let reference = try #require(vectors["images/bridge-mods/" + path])
+            // What the reference hashes say: each of ours is within 2 bits of them, so only
+            // images clear of the threshold by more than 2 bits are decided in advance.
+            let expectedDistance = Conformance.distance(reference.pdq, listed)
+            let match = (item["matches"] as? [[String: Any]])?.first
+            if expectedDistance <= 31 - 2 {
+                #expect(match?["algorithm"] as? String == "pdq", "\(path) should match (\(expectedDistance) bits): \(item)")
+                let recorded = try #require(match?["distance"] as? Int)
+                let ours = Conformance.distance(try #require(item.object("hashes")?.string("pdq")), listed)
+                #expect(recorded == ours, "\(path): recorded distance is the item's")
+                #expect(abs(recorded - expectedDistance) <= 2)
+                checked += 1
+            } else if expectedDistance > 31 + 2 {
+                #expect(match == nil, "\(path) should not match (\(expectedDistance) bits)")
+                checked += 1
+            }
+        }
+        #expect(checked >= 10)
+        #expect(manifest.item("aaa-orig.jpg")?["matches"].flatMap { ($0 as? [[String: Any]])?.first?["distance"] as? Int } == 0)
+
+        // The low-quality image is in the set verbatim, yet is not matched below the floor.
+        let (_, floor, second) = try Self.scan(labelme, ["--known-bad", set.path, "--plugins", "pdq"])
+        defer { second.remove() }
+        #expect(floor.item("q0003.jpg")?["matches"] == nil)
+        #expect((floor.item("q0003.jpg")?["notes"] as? [String])?.isEmpty == false)
+        let (_, lowered, third) = try Self.scan(labelme, ["--known-bad", set.path, "--plugins", "pdq", "--pdq-quality", "0"])
+        defer { third.remove() }
+        #expect((lowered.item("q0003.jpg")?["matches"] as? [[String: Any]])?.first?["distance"] as? Int == 0)
+    }
+
+    @Test("Rotated and mirrored copies match a listed original only with --pdq-dihedral")
+    func dihedralMatchingInScans() throws {
+        guard let conformance = Conformance.directory else { throw Conformance.Missing() }
+        let vectors = Dictionary(uniqueKeysWithValues: try Conformance.load().map { ($0.path, $0.expected) })
+        let original = try #require(vectors["images/reg-test-input/dih/bridge-1-original.jpg"]).pdq
+        let work = try TemporaryDirectory("pdq-dihedral")
+        defer { work.remove() }
+        let set = work.child("known-bad.pdq")
+        try Data("pdq \(original)\n".utf8).write(to: set)
+        let dih = conformance.appendingPathComponent("images/reg-test-input/dih")
+        let (_, plain, first) = try Self.scan(dih, ["--known-bad", set.path, "--plugins", "pdq"])
+        defer { first.remove() }
+        #expect(plain.items.filter { $0["matches"] != nil }.compactMap { $0.string("path") } == ["bridge-1-original.jpg"])
+        let (_, turned, second) = try Self.scan(dih, ["--known-bad", set.path, "--plugins", "pdq", "--pdq-dihedral"])
+        defer { second.remove() }
+        #expect(turned.items.count == 8)
+        #expect(turned.items.allSatisfy { $0["matches"] != nil }, "every rotation and mirror image matches")
     }
 }

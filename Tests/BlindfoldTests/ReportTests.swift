@@ -22,7 +22,7 @@ struct ReportTests {
         }
         #expect(html.contains("Content-Security-Policy"))
         #expect(html.contains("<svg"))
-        #expect(html.contains("4 item(s) matched a known-bad set"))
+        #expect(html.contains("5 item(s) matched a known-bad set"))
         #expect(!html.contains("IMG_0001"), "no names by default")
         #expect(!html.contains(TestEnvironment.sentinel))
         let manifestDigest = try ProcessRunner.run("/usr/bin/env", ["sha256sum", out.path + "/manifest.jsonl"]).stdout.prefix(64)

@@ -132,6 +132,33 @@ struct ResumeTests {
         #expect(try ParsedManifest(directory: output).summary["complete"] as? Bool == true)
     }
 
+    @Test("a scan killed before its first checkpoint (invocation saved, no journal yet) resumes by starting over")
+    func resumeBeforeFirstCheckpoint() throws {
+        let workspace = try TemporaryDirectory("resume-early")
+        defer { workspace.remove() }
+        let root = workspace.child("evidence")
+        try Self.makeTree(at: root)
+        let sets = TestEnvironment.fixtureSetArguments
+        let reference = workspace.child("reference")
+        #expect(try ProcessRunner.blindfold(["scan", root.path, "--out", reference.path] + sets).exitCode == 0)
+        // The state such a kill leaves, made exactly: a killed scan minus its journal and
+        // partial manifest, so only the recorded invocation remains.
+        let output = workspace.child("early")
+        _ = try ProcessRunner.run(
+            TestEnvironment.binary.path, ["scan", root.path, "--out", output.path, "--checkpoint-bytes", "16384"] + sets,
+            onStart: { process in
+                usleep(300_000)
+                kill(process.processIdentifier, SIGKILL)
+            })
+        guard FileManager.default.fileExists(atPath: output.appendingPathComponent(".scan.json").path) else { return }
+        for name in [".scan.journal", ".manifest.jsonl.partial"] {
+            try? FileManager.default.removeItem(at: output.appendingPathComponent(name))
+        }
+        let resumed = try ProcessRunner.blindfold(["scan", "--resume", output.path])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        #expect(try Self.itemLines(output) == Self.itemLines(reference))
+    }
+
     @Test("--resume refuses folders without an interrupted scan, and a new scan refuses an unfinished one")
     func resumeErrors() throws {
         let workspace = try TemporaryDirectory("resume-errors")

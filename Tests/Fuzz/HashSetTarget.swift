@@ -8,7 +8,8 @@ import Glibc
 /// The hash-set loader on the input written to a file (the loader reads paths, as the
 /// command line gives it).
 ///
-/// Adding a per-format target once the loader takes a `format:` is one line in `targets`.
+/// `hashset` lets the loader detect the format (the fuzzer then wanders between parsers);
+/// `hashset-<format>` forces one parser, so each gets inputs its detection would refuse.
 enum HashSetTarget {
     /// One scratch file per process, rewritten for every input.
     static let scratchPath = "/tmp/blindfold-fuzz-\(getpid()).set"
@@ -18,7 +19,11 @@ enum HashSetTarget {
         target("hashset", summary: "HashSetLoader.load with format detection") { path in
             _ = try? HashSetLoader.load(path: path, name: "fuzz", role: .knownBad)
         }
-    ]
+    ] + HashSetFormat.allCases.map { format in
+        target("hashset-\(format.rawValue)", summary: "HashSetLoader.load as \(format.rawValue)") { path in
+            _ = try? HashSetLoader.load(path: path, name: "fuzz", role: .knownBad, format: format)
+        }
+    }
 
     private static func target(
         _ name: String, summary: String, load: @escaping @Sendable (String) -> Void

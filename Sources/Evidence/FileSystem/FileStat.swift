@@ -34,10 +34,16 @@ public struct FileStat: Sendable, Hashable {
     /// `lstat` of a path, or `stat` when `followingLinks` (only for the roots the user names).
     public static func of(_ path: PathBytes, followingLinks: Bool = false) -> Result<FileStat, SystemFailure> {
         var raw = Glibc.stat()
-        let rc = path.withCString { fstatat(AT_FDCWD, $0, &raw, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW) }
-        guard rc == 0 else {
-            return .failure(SystemFailure(operation: followingLinks ? "stat" : "lstat", errno: errno))
+        let outcome = PathLocation.with(path) { directory, name in
+            fstatat(directory, name, &raw, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno
         }
-        return .success(FileStat(raw))
+        switch outcome {
+        case .failure(let failure):
+            return .failure(failure)
+        case .success(let error) where error != 0:
+            return .failure(SystemFailure(operation: followingLinks ? "stat" : "lstat", errno: error))
+        case .success:
+            return .success(FileStat(raw))
+        }
     }
 }

@@ -177,8 +177,8 @@ public final class FileSystemWalker: IteratorProtocol, Sequence {
 
     private func readLink(_ path: PathBytes) -> PathBytes? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = path.withCString { cPath in readlink(cPath, &buffer, buffer.count) }
-        guard count >= 0 else { return nil }
+        let count = PathLocation.with(path) { directory, name in readlinkat(directory, name, &buffer, buffer.count) }
+        guard case .success(let count) = count, count >= 0 else { return nil }
         return PathBytes(buffer[..<count].map { UInt8(bitPattern: $0) })
     }
 }

@@ -56,10 +56,9 @@ enum HashdeepFormat {
                     guard Hex.isHexText(field) else { throw source.error("column \(offset + 2) is not hex") }
                     continue
                 }
-                guard field.count == algorithm.hexLength, let key = DigestKey(ArraySlice(field)) else {
+                guard list.add(hex: field, algorithm) else {
                     throw source.error("the \(algorithm.rawValue) field is not \(algorithm.hexLength) hex digits")
                 }
-                list.add(key, algorithm)
             }
             list.entries += 1
         }

@@ -4,53 +4,76 @@ import Glibc
 import Darwin
 #endif
 import BlindfoldCore
-import Crypto
 
 /// Reads a set file line by line in constant memory, and digests every byte it reads.
 ///
 /// Lines come without their `\n` (a trailing `\r` is removed too) and the first line without a
-/// UTF-8 byte-order mark.
+/// UTF-8 byte-order mark. ``withNextLine(_:)`` lends the line without copying it (the fast path
+/// for sets of hundreds of millions of lines); ``nextLine()`` returns a copy.
 final class LineSource {
-    private let stream: UnsafeMutablePointer<FILE>
-    private var hasher = SHA256()
+    private let stream: ByteStream
     private(set) var lineNumber = 0
-    let path: String
+    var path: String { stream.path }
 
     init(path: String) throws(HashSetError) {
-        // "e": close on exec. Hash sets are inputs, not evidence; plain read-only access suffices.
-        guard let stream = fopen(path, "re") else {
-            let code = errno
-            throw HashSetError(file: path, reason: "cannot be read (\(String(cString: strerror(code))))")
-        }
-        self.stream = stream
-        self.path = path
+        stream = try ByteStream(path: path)
     }
 
-    deinit { fclose(stream) }
-
-    /// The next line, or nil at the end of the file.
-    func nextLine() throws(HashSetError) -> [UInt8]? {
-        var buffer: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(buffer) }
-        let count = getline(&buffer, &capacity, stream)
-        guard count >= 0, let buffer else {
-            if ferror(stream) != 0 { throw HashSetError(file: path, reason: "read error") }
-            return nil
+    /// Lends the next line to `body`; nil at the end of the file.
+    func withNextLine<Result>(
+        _ body: (UnsafeBufferPointer<UInt8>) throws(HashSetError) -> Result
+    ) throws(HashSetError) -> Result? {
+        var searched = 0
+        while true {
+            let window = stream.unread
+            if let base = window.baseAddress, searched < window.count,
+                let found = memchr(base + searched, 0x0A, window.count - searched)
+            {
+                let length = UnsafeRawPointer(found) - base
+                return try lend(UnsafeRawBufferPointer(start: base, count: length), consumed: length + 1, body)
+            }
+            searched = window.count
+            if try !stream.refill() {
+                let rest = stream.unread
+                if rest.isEmpty { return nil }
+                return try lend(rest, consumed: rest.count, body)
+            }
         }
-        let raw = UnsafeRawBufferPointer(start: buffer, count: count)
-        hasher.update(bufferPointer: raw)
+    }
+
+    private func lend<Result>(
+        _ raw: UnsafeRawBufferPointer, consumed: Int,
+        _ body: (UnsafeBufferPointer<UInt8>) throws(HashSetError) -> Result
+    ) throws(HashSetError) -> Result {
         lineNumber += 1
-        var line = Array(raw)
-        if line.last == UInt8(ascii: "\n") { line.removeLast() }
-        if line.last == UInt8(ascii: "\r") { line.removeLast() }
-        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { line.removeFirst(3) }
-        return line
+        var line = raw.bindMemory(to: UInt8.self)
+        if line.last == 0x0D { line = UnsafeBufferPointer(rebasing: line.dropLast()) }
+        if lineNumber == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) {
+            line = UnsafeBufferPointer(rebasing: line.dropFirst(3))
+        }
+        let result = try body(line)
+        stream.consume(consumed)
+        return result
     }
 
-    /// SHA-256 of every byte read so far (call after the last line).
-    func digest() -> String {
-        Hex.encode(hasher.finalize())
+    /// A copy of the next line, or nil at the end of the file.
+    func nextLine() throws(HashSetError) -> [UInt8]? {
+        try withNextLine { line throws(HashSetError) in Array(line) }
+    }
+
+    /// The first line that is neither blank nor a `#` comment, or nil when there is none.
+    func firstContentLine() throws(HashSetError) -> [UInt8]? {
+        while let line = try nextLine() {
+            if line.isEmpty || line.first == UInt8(ascii: "#") { continue }
+            return line
+        }
+        return nil
+    }
+
+    /// SHA-256 of the whole file (reads what is left).
+    func digest() throws(HashSetError) -> String {
+        try stream.drain()
+        return stream.digest()
     }
 
     /// An error at the current line.

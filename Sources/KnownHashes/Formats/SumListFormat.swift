@@ -9,99 +9,82 @@ import BlindfoldCore
 ///
 /// Blank lines and lines starting with `#` are skipped. Any other line is malformed, and a
 /// malformed line makes the whole set unusable: a half-read known-bad list would silently miss.
+/// Lines are parsed as bytes, in place: this is the path a 100-million-line list takes.
 enum SumListFormat {
     /// True when `line` is a sum-list line.
     static func recognises(_ line: [UInt8]) -> Bool {
-        (try? parse(line).get()) != nil
+        line.withUnsafeBufferPointer { parse($0).entry != nil }
     }
 
     static func read(_ source: LineSource, first: [UInt8]) throws(HashSetError) -> ParsedHashList {
         var list = ParsedHashList(format: "sum-list")
-        var algorithms: Set<DigestAlgorithm> = []
+        var seen = Set<DigestAlgorithm>()
         var tagged = false
-        var line: [UInt8]? = first
-        while let current = line {
-            if !current.isEmpty && current.first != UInt8(ascii: "#") {
-                switch parse(current) {
-                case .success(let entry):
-                    list.add(entry.key, entry.algorithm)
-                    list.entries += 1
-                    algorithms.insert(entry.algorithm)
-                    tagged = tagged || entry.tagged
-                case .failure(let problem):
-                    throw source.error(problem.reason)
-                }
-            }
-            line = try source.nextLine()
+        func take(_ line: UnsafeBufferPointer<UInt8>) throws(HashSetError) {
+            if line.isEmpty || line[0] == UInt8(ascii: "#") { return }
+            let parsed = parse(line)
+            guard let entry = parsed.entry else { throw source.error(parsed.problem) }
+            _ = list.add(hex: UnsafeBufferPointer(rebasing: line[entry.hex]), entry.algorithm)
+            list.entries += 1
+            if !seen.contains(entry.algorithm) { seen.insert(entry.algorithm) }
+            tagged = tagged || entry.tagged
         }
-        if algorithms.count == 1, let only = algorithms.first {
+        try first.withUnsafeBufferPointer { line throws(HashSetError) in try take(line) }
+        while try source.withNextLine({ line throws(HashSetError) in try take(line) }) != nil {}
+        if seen.count == 1, let only = seen.first {
             list.format = tagged ? "\(only.rawValue)sum-tag" : "\(only.rawValue)sum"
         }
         return list
     }
 
+    /// Where one line's digest is.
     struct Entry {
         var algorithm: DigestAlgorithm
-        var key: DigestKey
+        /// The hex digits' position in the line.
+        var hex: Range<Int>
         var tagged: Bool
     }
 
-    struct Problem: Error {
-        var reason: String
-    }
-
-    static func parse(_ line: [UInt8]) -> Result<Entry, Problem> {
+    /// The entry, or why the line is not one.
+    static func parse(_ line: UnsafeBufferPointer<UInt8>) -> (entry: Entry?, problem: String) {
+        let space = UInt8(ascii: " ")
+        var start = 0
+        if line.first == UInt8(ascii: "\\") { start = 1 }
+        var end = start
+        while end < line.count, line[end] != space { end += 1 }
+        let hex = UnsafeBufferPointer(rebasing: line[start..<end])
+        if !hex.isEmpty, HexTable.isHex(hex) {
+            guard let algorithm = DigestAlgorithm(hexLength: hex.count) else {
+                return (nil, "a digest of \(hex.count) hex digits is not MD5 (32), SHA-1 (40) or SHA-256 (64)")
+            }
+            guard line.count - end >= 3, line[end + 1] == space || line[end + 1] == UInt8(ascii: "*") else {
+                return (nil, "the digest must be followed by two spaces (or ' *') and a name")
+            }
+            return (Entry(algorithm: algorithm, hex: start..<end, tagged: false), "")
+        }
         if let tagged = parseTagged(line) { return tagged }
-        var body = line[...]
-        if body.first == UInt8(ascii: "\\") { body = body.dropFirst() }
-        let hex = body.prefix { $0 != UInt8(ascii: " ") }
-        guard !hex.isEmpty, Hex.isHex(hex) else {
-            return .failure(Problem(reason: "not a checksum line: expected '<hex digest>  <name>'"))
-        }
-        guard let algorithm = DigestAlgorithm(hexLength: hex.count) else {
-            return .failure(Problem(
-                reason: "a digest of \(hex.count) hex digits is not MD5 (32), SHA-1 (40) or SHA-256 (64)"))
-        }
-        let rest = body.dropFirst(hex.count)
-        guard rest.count >= 3, rest.first == UInt8(ascii: " "),
-            rest.dropFirst().first == UInt8(ascii: " ") || rest.dropFirst().first == UInt8(ascii: "*")
-        else {
-            return .failure(Problem(reason: "the digest must be followed by two spaces (or ' *') and a name"))
-        }
-        guard let key = DigestKey(hex) else { return .failure(Problem(reason: "digest too long")) }
-        return .success(Entry(algorithm: algorithm, key: key, tagged: false))
+        return (nil, "not a checksum line: expected '<hex digest>  <name>'")
     }
 
-    /// `ALGO (name) = hex`.
-    private static func parseTagged(_ line: [UInt8]) -> Result<Entry, Problem>? {
-        guard let open = line.firstIndex(of: UInt8(ascii: "(")), open > line.startIndex,
-            line[line.index(before: open)] == UInt8(ascii: " "),
-            let equals = line.lastRange(of: Array(") = ".utf8))
+    /// `ALGO (name) = hex`; nil when the line does not have that shape.
+    private static func parseTagged(_ line: UnsafeBufferPointer<UInt8>) -> (entry: Entry?, problem: String)? {
+        guard let open = line.firstIndex(of: UInt8(ascii: "(")), open > 0, line[open - 1] == UInt8(ascii: " "),
+            let equals = lastRange(of: Array(") = ".utf8), in: line)
         else { return nil }
-        let name = String(decoding: line[..<line.index(before: open)], as: UTF8.self)
+        let name = String(decoding: UnsafeBufferPointer(rebasing: line[..<(open - 1)]), as: UTF8.self)
         guard let algorithm = DigestAlgorithm(name: name) else { return nil }
-        let hex = line[equals.upperBound...]
-        guard hex.count == algorithm.hexLength, Hex.isHex(hex), let key = DigestKey(Hex.decode(hex) ?? []) else {
-            return .failure(Problem(reason: "\(name) line whose digest is not \(algorithm.hexLength) hex digits"))
+        let hex = equals.upperBound..<line.count
+        guard hex.count == algorithm.hexLength, HexTable.isHex(UnsafeBufferPointer(rebasing: line[hex])) else {
+            return (nil, "\(name) line whose digest is not \(algorithm.hexLength) hex digits")
         }
-        return .success(Entry(algorithm: algorithm, key: key, tagged: true))
+        return (Entry(algorithm: algorithm, hex: hex, tagged: true), "")
     }
-}
 
-extension DigestKey {
-    /// Packs a hex digest given as bytes.
-    init?(_ hex: ArraySlice<UInt8>) {
-        guard let bytes = Hex.decode(hex) else { return nil }
-        self.init(bytes)
-    }
-}
-
-extension Array where Element == UInt8 {
-    func lastRange(of needle: [UInt8]) -> Range<Int>? {
-        guard needle.count <= count else { return nil }
-        var start = count - needle.count
+    private static func lastRange(of needle: [UInt8], in line: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
+        guard needle.count <= line.count else { return nil }
+        var start = line.count - needle.count
         while start >= 0 {
-            if self[start..<(start + needle.count)].elementsEqual(needle) { return start..<(start + needle.count) }
+            if line[start..<(start + needle.count)].elementsEqual(needle) { return start..<(start + needle.count) }
             start -= 1
         }
         return nil

@@ -13,6 +13,23 @@ public struct ExactHashSet: KnownHashSet {
                   categories: [nil])
     }
 
+    /// A set holding the exact digests of `list`, each with its label's category.
+    init(info: HashSetInfo, list: ParsedHashList) {
+        var digests: [DigestAlgorithm: [DigestKey: UInt16]] = [:]
+        for table in list.tables where table.count > 0 {
+            var keyed: [DigestKey: UInt16] = [:]
+            keyed.reserveCapacity(table.count)
+            for index in 0..<table.count {
+                let start = index * table.width
+                if let key = DigestKey(table.digests[start..<(start + table.width)]), keyed[key] == nil {
+                    keyed[key] = table.label(at: index)
+                }
+            }
+            digests[table.algorithm] = keyed
+        }
+        self.init(info: info, categorised: digests, categories: list.labels.map(\.category))
+    }
+
     init(info: HashSetInfo, categorised digests: [DigestAlgorithm: [DigestKey: UInt16]], categories: [String?]) {
         var cleaned = digests
         for algorithm in DigestAlgorithm.allCases {

@@ -7,7 +7,8 @@ import BlindfoldCore
 public struct CSVExporter: ManifestExporter {
     static let columns = [
         "root", "path", "members", "kind", "size", "mtime", "mime", "extension_mismatch", "md5", "sha1", "sha256",
-        "known_bad_sets", "known_good_sets", "categories", "status", "reason", "path_b64",
+        "known_bad_sets", "known_good_sets", "categories", "status", "reason", "path_b64", "pdq", "pdq_quality",
+        "pdq_distance",
     ]
 
     public init() {}
@@ -22,6 +23,9 @@ public struct CSVExporter: ManifestExporter {
         func sets(_ role: HashSetRole) -> String {
             Array(Set(record.matches.filter { $0.role == role }.map(\.set))).sorted().joined(separator: ";")
         }
+        var quality = ""
+        if case .integer(let value)? = record.hash("pdq_quality") { quality = String(value) }
+        let distance = record.matches.compactMap { $0.algorithm == "pdq" ? $0.distance : nil }.min().map(String.init) ?? ""
         let categories = Array(Set(record.matches.filter { $0.role == .knownBad }.map { $0.category ?? "uncategorised" }))
             .sorted().joined(separator: ";")
         return Self.row([
@@ -31,6 +35,7 @@ public struct CSVExporter: ManifestExporter {
             record.extensionMismatch.map { $0 ? "true" : "false" } ?? "", hash("md5"), hash("sha1"), hash("sha256"),
             Self.text(sets(.knownBad)), Self.text(sets(.knownGood)), Self.text(categories), record.status.rawValue,
             Self.text(record.reason ?? ""), record.path.relative.isValidUTF8 ? "" : record.path.relative.base64,
+            hash("pdq"), quality, distance,
         ])
     }
 

@@ -3,7 +3,8 @@ import Crypto
 
 /// Project VIC VICS JSON 2.0 (`Default` profile, `#Cases` shape): one case for the scan, one
 /// Media entry per item read in full, with MD5 and SHA-1 in their fields and SHA-256 as an
-/// `AlternativeHashes` entry (`HashName` `SHA256`; the model has no field for it), the item's
+/// `AlternativeHashes` entry (`HashName` `SHA256`; the model has no field for it) and PDQ as
+/// another (`HashName` `PDQ`, which our VICS reader reads back), the item's
 /// size, type, name and path, the category of its known-bad match (null when it has none) and
 /// its match status in `Comments`. `onlyMatches` keeps the known-bad hits only, for sharing.
 public struct VICSExporter: ManifestExporter {
@@ -49,13 +50,16 @@ public struct VICSExporter: ManifestExporter {
         file.add("FilePath", record.displayPath.split(separator: "/").joined(separator: "\\"))
         file.add("Written", record.mtime?.rfc3339)
         media.add("MediaFiles", .array([file.value]))
-        if case .hex(let sha256)? = record.hash("sha256") {
+        var alternatives: [JSONValue] = []
+        for (key, name) in [("sha256", "SHA256"), ("pdq", "PDQ")] {
+            guard case .hex(let value)? = record.hash(key) else { continue }
             var alternative = JSONObjectBuilder()
             alternative.add("MD5", md5)
-            alternative.add("HashName", "SHA256")
-            alternative.add("HashValue", sha256)
-            media.add("AlternativeHashes", .array([alternative.value]))
+            alternative.add("HashName", name)
+            alternative.add("HashValue", value)
+            alternatives.append(alternative.value)
         }
+        if !alternatives.isEmpty { media.add("AlternativeHashes", .array(alternatives)) }
         let sets = Array(Set(record.matches.map { "\($0.role.rawValue) \($0.set)" })).sorted()
         media.add("Comments", sets.isEmpty ? "blindfold: no match" : "blindfold: " + sets.joined(separator: "; "))
         return (mediaID == 1 ? "" : ",\n") + media.value.serialized

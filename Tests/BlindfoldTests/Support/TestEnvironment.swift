@@ -37,6 +37,7 @@ enum TestEnvironment {
     static let fixtureSetArguments: [String] = [
         "--known-bad", hashsets.appendingPathComponent("known-bad.sha256").path,
         "--known-bad", hashsets.appendingPathComponent("known-bad.md5").path,
+        "--known-bad", hashsets.appendingPathComponent("known-bad.pdq").path,
         "--known-good", hashsets.appendingPathComponent("known-good.hashdeep").path,
         "--known-good", hashsets.appendingPathComponent("known-good.sha1").path,
     ]

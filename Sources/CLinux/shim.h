@@ -1,0 +1,14 @@
+#include <errno.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+// openat2(2) with RESOLVE_NO_SYMLINKS: opens `path` only if no component of it is a symbolic
+// link. glibc 2.36 has no wrapper. Returns the descriptor, or -1 with errno (ENOSYS on kernels
+// before 5.6, where the caller falls back to openat).
+static inline int clinux_open_no_symlinks(int directory, const char *path, int flags) {
+    struct open_how how = {0};
+    how.flags = (unsigned long long)(unsigned int)flags;
+    how.resolve = RESOLVE_NO_SYMLINKS;
+    return (int)syscall(SYS_openat2, directory, path, &how, sizeof how);
+}

@@ -1,0 +1,129 @@
+import BlindfoldCore
+import Foundation
+import Glibc
+
+/// The worker side: reads requests on descriptor 3 (its end of the scanner's socket), runs the
+/// named plugin on the bytes, and writes the outcome back, until the scanner closes the socket.
+public enum WorkerLoop {
+    /// The descriptor the scanner hands the worker its end of the socket on.
+    static let channel: Int32 = 3
+
+    /// Serves requests with `plugins` until end of input; returns the exit code.
+    ///
+    /// - Parameter memoryCap: the address-space limit the worker sets on itself (bytes).
+    /// - Parameter faultInjection: test-only: payloads carrying a fault marker crash, hang or
+    ///   exhaust memory on purpose, so the tests can prove the scan survives each.
+    /// - Parameter parent: the scanner's process id; the worker dies with it (a stuck worker
+    ///   must not outlive a scanner that was killed), and exits at once if it is already gone.
+    public static func run(plugins: [any HashPlugin], memoryCap: Int, faultInjection: Bool, parent: pid_t?) -> Int32 {
+        if let parent {
+            // PR_SET_PDEATHSIG would fire when the scanner *thread* that started the worker
+            // ends, not the scanner; a watchdog that sees the worker re-parented is exact.
+            guard getppid() == parent else { return 0 }
+            Thread.detachNewThread {
+                while getppid() == parent { sleep(1) }
+                _exit(0)
+            }
+        }
+        // Ctrl-C reaches the whole process group; the scanner decides what an interruption
+        // means, so the worker must not die of it mid-item.
+        signal(SIGINT, SIG_IGN)
+        var limit = rlimit(rlim_cur: rlim_t(memoryCap), rlim_max: rlim_t(memoryCap))
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+        let byID = Dictionary(plugins.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
+        while true {
+            guard let header = readExactly(4), header == WireFormat.requestMagic else { return 0 }
+            guard let idLength = readInteger(), (0...256).contains(idLength), let id = readExactly(Int(idLength)),
+                let mimeLength = readInteger(), (0...1024).contains(mimeLength), let mime = readExactly(Int(mimeLength)),
+                let size = readInteger(), let payloadLength = readInteger(), payloadLength >= 0,
+                let payload = readExactly(Int(payloadLength))
+            else { return 2 }
+            let pluginID = String(decoding: id, as: UTF8.self)
+            if faultInjection { FaultInjection.trigger(payload) }
+            let outcome: PluginOutcome
+            if let plugin = byID[pluginID] {
+                let mimeText = String(decoding: mime, as: UTF8.self)
+                let context = ItemContext(mime: mimeText.isEmpty ? nil : mimeText, size: size < 0 ? nil : size)
+                if let session = plugin.makeSession(for: context) {
+                    payload.withUnsafeBytes { session.update($0) }
+                    outcome = session.finish()
+                } else {
+                    outcome = .notApplicable
+                }
+            } else {
+                outcome = .failure(PluginFailure(status: .unsupported, reason: "the worker has no plugin '\(pluginID)'"))
+            }
+            var writer = WireWriter()
+            writer.outcome(outcome)
+            var framed = WireWriter()
+            framed.integer(Int64(writer.buffer.count))
+            guard writeAll(framed.buffer + writer.buffer) else { return 0 }
+        }
+    }
+
+    private static func readInteger() -> Int64? {
+        guard let bytes = readExactly(8) else { return nil }
+        var value: UInt64 = 0
+        for (index, byte) in bytes.enumerated() { value |= UInt64(byte) << UInt64(index * 8) }
+        return Int64(bitPattern: value)
+    }
+
+    private static func readExactly(_ count: Int) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: count)
+        var offset = 0
+        while offset < count {
+            let got = buffer.withUnsafeMutableBytes { raw in
+                read(channel, raw.baseAddress.map { $0 + offset }, count - offset)
+            }
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else { return nil }
+            offset += got
+        }
+        return buffer
+    }
+
+    private static func writeAll(_ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes { raw in
+                Glibc.send(channel, raw.baseAddress.map { $0 + offset }, bytes.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            if sent < 0 && errno == EINTR { continue }
+            guard sent > 0 else { return false }
+            offset += sent
+        }
+        return true
+    }
+}
+
+/// Deliberate failures for the isolation tests, active only when the scanner runs with
+/// `BLINDFOLD_WORKER_FAULTS=1`: a payload containing one of the markers crashes the worker,
+/// hangs it, or makes it allocate past its memory cap.
+enum FaultInjection {
+    static let crash = Array("BLINDFOLD-FAULT-CRASH".utf8)
+    static let hang = Array("BLINDFOLD-FAULT-HANG".utf8)
+    static let memory = Array("BLINDFOLD-FAULT-MEMORY".utf8)
+
+    static func trigger(_ payload: [UInt8]) {
+        if contains(payload, crash), let unmapped = UnsafeMutablePointer<UInt8>(bitPattern: 0x10) {
+            // A real invalid write, as a broken decoder would make (raise() alone can be
+            // caught and returned from by the runtime's crash handler).
+            unmapped.pointee = 1
+        }
+        if contains(payload, hang) { while true { sleep(3600) } }
+        if contains(payload, memory) {
+            var hoard: [[UInt8]] = []
+            while hoard.count >= 0 { hoard.append([UInt8](repeating: 1, count: 64 << 20)) }
+        }
+    }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard haystack.count >= needle.count, let first = needle.first else { return false }
+        var index = 0
+        while index + needle.count <= haystack.count {
+            if haystack[index] == first && Array(haystack[index..<index + needle.count]) == needle { return true }
+            index += 1
+        }
+        return false
+    }
+}

@@ -1,0 +1,69 @@
+import BlindfoldCore
+import Synchronization
+
+/// How decoder workers are started and bounded.
+public struct WorkerPoolConfiguration: Sendable, Hashable {
+    /// The executable to start (this binary: `/proc/self/exe`).
+    public var executable: String
+    /// Its arguments, argument 0 included (`blindfold worker ...`).
+    public var arguments: [String]
+    /// Seconds a worker may spend on one item before it is killed.
+    public var itemTimeout: Double
+
+    /// A configuration from its parts.
+    public init(executable: String = "/proc/self/exe", arguments: [String], itemTimeout: Double) {
+        self.executable = executable
+        self.arguments = arguments
+        self.itemTimeout = itemTimeout
+    }
+}
+
+/// Idle decoder workers, started on demand and reused; a worker that crashed or hung is
+/// dropped (and killed) and a fresh one starts for the next item.
+///
+/// At most one worker per scanning thread is ever busy, so the pool never grows beyond the
+/// scan's `--jobs`. Workers end when the pool is released (their socket closes).
+public final class WorkerPool: Sendable {
+    /// How workers are started.
+    public let configuration: WorkerPoolConfiguration
+    private let idle = Mutex<[WorkerProcess]>([])
+    private let replaced = Atomic<Int>(0)
+
+    /// A pool that starts workers as `configuration` says.
+    public init(configuration: WorkerPoolConfiguration) { self.configuration = configuration }
+
+    /// Workers that crashed, hung or were killed, and were replaced.
+    public var replacements: Int { replaced.load(ordering: .relaxed) }
+
+    /// Runs `plugin` on `payload` in a worker and returns its outcome, or a failure that names
+    /// the worker's fate (`corrupt` for a crash, `limit` for a timeout).
+    public func run(plugin: String, context: ItemContext, payload: [UInt8]) -> PluginOutcome {
+        let worker: WorkerProcess
+        if let reused = idle.withLock({ $0.popLast() }) {
+            worker = reused
+        } else {
+            do {
+                worker = try WorkerProcess(executable: configuration.executable, arguments: configuration.arguments)
+            } catch {
+                return .failure(PluginFailure(status: .unsupported, reason: error.description))
+            }
+        }
+        do throws(WorkerProcess.Fate) {
+            let outcome = try worker.run(WorkerRequest(pluginID: plugin, context: context, payload: payload),
+                                         timeout: configuration.itemTimeout)
+            idle.withLock { $0.append(worker) }
+            return outcome
+        } catch {
+            replaced.add(1, ordering: .relaxed)
+            switch error {
+            case .timedOut(let seconds):
+                return .failure(PluginFailure(
+                    status: .limit,
+                    reason: "the decoder worker spent more than \(Int(seconds)) s on this item and was stopped; a fresh worker took over"))
+            case .ended(let how):
+                return .failure(PluginFailure(
+                    status: .corrupt, reason: "the decoder worker \(how) on this item; a fresh worker took over"))
+            }
+        }
+    }
+}

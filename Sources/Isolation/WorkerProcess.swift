@@ -1,0 +1,190 @@
+import BlindfoldCore
+import CProcess
+import Glibc
+import Synchronization
+
+/// One decoder worker: a child process started from this binary, talking over a Unix socket.
+///
+/// A thin wrapper over `posix_spawn`, `socketpair`, `poll`, `kill` and `waitpid`; nothing else
+/// in the scanner touches them. `Sendable` because its stored properties are immutable values;
+/// the pool hands a worker to one session at a time, so its socket is never used concurrently.
+final class WorkerProcess: Sendable {
+    /// The child's process id.
+    let pid: pid_t
+    /// The scanner's end of the socket.
+    private let socket: Int32
+    /// Set once the child's exit status was collected: its pid may then belong to another
+    /// process, which must never be signalled.
+    private let reaped = Atomic<Bool>(false)
+
+    /// What happened when a request did not get an answer.
+    enum Fate: Error {
+        /// The worker ran past the per-item time limit and was killed.
+        case timedOut(seconds: Double)
+        /// The worker ended (crashed, was killed by the memory cap, exited).
+        case ended(String)
+    }
+
+    /// Starts `executable` with `arguments` (argument 0 included).
+    init(executable: String, arguments: [String]) throws(WorkerStartError) {
+        var pair: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            throw WorkerStartError(errno: errno)
+        }
+        var childPID: pid_t = 0
+        let status = Self.withCStrings(arguments) { argv in cprocess_spawn(&childPID, executable, argv, pair[1]) }
+        close(pair[1])
+        guard status == 0 else {
+            close(pair[0])
+            throw WorkerStartError(errno: status)
+        }
+        pid = childPID
+        socket = pair[0]
+    }
+
+    deinit {
+        close(socket)
+        // An idle worker would exit on its own once its socket closes; killing it is quicker
+        // and also ends one that is stuck.
+        if !reaped.load(ordering: .acquiring) {
+            kill(pid, SIGKILL)
+            _ = waitForExit()
+        }
+    }
+
+    /// Sends `request` and waits up to `timeout` seconds for the outcome.
+    ///
+    /// - Throws: ``Fate`` when the worker does not answer in time (it is killed) or ends.
+    func run(_ request: WorkerRequest, timeout: Double) throws(Fate) -> PluginOutcome {
+        let deadline = MonotonicClock.now + timeout
+        let header = request.encodedHeader()
+        let sent = header.withUnsafeBytes { sendAll($0, deadline: deadline) }
+            && request.payload.withUnsafeBytes { sendAll($0, deadline: deadline) }
+        guard sent else {
+            if MonotonicClock.now >= deadline { throw timedOut(timeout) }
+            throw .ended(reap())
+        }
+        var response: [UInt8] = []
+        var expected: Int?
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while expected.map({ response.count < $0 }) ?? true {
+            let remaining = deadline - MonotonicClock.now
+            if remaining <= 0 { throw timedOut(timeout) }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            if ready < 0 && errno == EINTR { continue }
+            if ready < 0 { throw .ended(terminate(reason: "could not be polled")) }
+            if ready == 0 { continue }
+            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw .ended(reap()) }
+            response += chunk[0..<count]
+            if expected == nil, response.count >= 8 {
+                var length: UInt64 = 0
+                for (index, byte) in response[0..<8].enumerated() { length |= UInt64(byte) << UInt64(index * 8) }
+                guard length <= 1 << 24 else { throw .ended(terminate(reason: "sent a garbled answer")) }
+                expected = 8 + Int(length)
+            }
+        }
+        var reader = WireReader(Array(response[8...]))
+        do {
+            return try reader.outcome()
+        } catch {
+            throw .ended(terminate(reason: "sent a garbled answer"))
+        }
+    }
+
+    private func timedOut(_ timeout: Double) -> Fate {
+        kill(pid, SIGKILL)
+        _ = waitForExit()
+        return .timedOut(seconds: timeout)
+    }
+
+    private func terminate(reason: String) -> String {
+        kill(pid, SIGKILL)
+        _ = waitForExit()
+        return reason
+    }
+
+    /// Collects the exit status (retrying on EINTR) and marks the child reaped.
+    private func waitForExit(options: Int32 = 0) -> Int32? {
+        var status: Int32 = 0
+        var result = waitpid(pid, &status, options)
+        while result < 0 && errno == EINTR { result = waitpid(pid, &status, options) }
+        guard result == pid else { return nil }
+        reaped.store(true, ordering: .releasing)
+        return status
+    }
+
+    /// Says how a worker that closed its socket ended: its own exit or signal when it ends
+    /// within two seconds, otherwise it is killed (it closed the socket but stayed alive).
+    private func reap() -> String {
+        var status: Int32?
+        for _ in 0..<200 {
+            status = waitForExit(options: WNOHANG)
+            if status != nil || reaped.load(ordering: .acquiring) { break }
+            usleep(10_000)
+        }
+        guard let status else { return terminate(reason: "closed its connection without answering and was stopped") }
+        if cprocess_signaled(status) != 0 {
+            let signal = cprocess_signal(status)
+            return "was stopped by signal \(signal) (\(Self.signalName(signal)))"
+        }
+        return "exited with code \(cprocess_exit_code(status))"
+    }
+
+    /// Sends everything, waiting for room in the socket until `deadline`.
+    private func sendAll(_ bytes: UnsafeRawBufferPointer, deadline: Double) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            guard let base = bytes.baseAddress else { return false }
+            let remaining = deadline - MonotonicClock.now
+            guard remaining > 0 else { return false }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else {
+                if ready == 0 { continue }
+                return false
+            }
+            let sent = Glibc.send(socket, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
+            if sent < 0 && (errno == EINTR || errno == EAGAIN) { continue }
+            guard sent > 0 else { return false }
+            offset += sent
+        }
+        return true
+    }
+
+    static func signalName(_ signal: Int32) -> String {
+        switch signal {
+        case SIGSEGV: "SIGSEGV, a memory fault"
+        case SIGABRT: "SIGABRT, an abort: a failed check, or an allocation beyond the worker's memory cap"
+        case SIGBUS: "SIGBUS"
+        case SIGILL, SIGTRAP: "a trap: a failed check or memory beyond the worker's cap"
+        case SIGKILL: "SIGKILL"
+        case SIGFPE: "SIGFPE"
+        default: "signal \(signal)"
+        }
+    }
+
+    private static func withCStrings<Result>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> Result) -> Result {
+        let pointers = strings.map { strdup($0) } + [nil]
+        defer { for pointer in pointers { free(pointer) } }
+        return body(pointers)
+    }
+}
+
+/// The worker could not be started.
+struct WorkerStartError: Error, CustomStringConvertible {
+    var errno: Int32
+    var description: String { "could not start a decoder worker: \(String(cString: strerror(errno)))" }
+}
+
+/// Seconds on the monotonic clock.
+enum MonotonicClock {
+    static var now: Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,25 @@
+import ArgumentParser
+import Foundation
+import Isolation
+
+/// `blindfold worker`: the decoder worker the scanner starts from its own binary. Not for
+/// people: it reads requests on standard input and answers on standard output.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Internal: the decoder worker process a scan starts.",
+        shouldDisplay: false
+    )
+
+    @OptionGroup var perceptual: PerceptualArguments
+
+    @Option(name: .customLong("parent"), help: "The scanner's process id; the worker ends with it.")
+    var parent: Int32?
+
+    func run() throws {
+        let plugins = PluginCatalog.plugins(perceptual.selection).filter { $0.descriptor.inputMode == .wholeItem }
+        let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
+        let code = WorkerLoop.run(plugins: plugins, memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent)
+        throw ExitCode(code)
+    }
+}
