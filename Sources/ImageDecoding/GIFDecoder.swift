@@ -5,12 +5,12 @@ import CGIF
 /// Reads record by record, so later frames of an animation are never decoded.
 enum GIFDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, options: ImageDecodeOptions) throws(ImageDecodeError) -> DecodedImage {
-        let reader = MemoryReader(bytes)
+        let reader = SeekableMemory(bytes)
         var openError: Int32 = 0
         let context = Unmanaged.passUnretained(reader).toOpaque()
         guard let gif = DGifOpen(context, { file, destination, length in
             guard let file, let destination, let user = file.pointee.UserData else { return 0 }
-            return Unmanaged<MemoryReader>.fromOpaque(user).takeUnretainedValue().read(into: destination, count: Int(length))
+            return Int32(Unmanaged<SeekableMemory>.fromOpaque(user).takeUnretainedValue().read(into: destination, count: Int(length)))
         }, &openError) else {
             throw ImageDecodeError(openError == D_GIF_ERR_READ_FAILED ? .truncated : .corrupt,
                                    "GIF header: \(errorText(openError))")
@@ -99,24 +99,5 @@ enum GIFDecoder {
     private static func errorText(_ code: Int32) -> String {
         guard (0...1000).contains(code), let text = GifErrorString(code) else { return "an unknown error" }
         return String(cString: text).filter { $0.isASCII && !$0.isNewline }
-    }
-}
-
-/// Hands giflib the bytes of an in-memory file through its read callback.
-///
-/// One decode owns it; giflib calls back on the same thread, so it needs no locks.
-final class MemoryReader {
-    private let bytes: UnsafeRawBufferPointer
-    private var offset = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    /// Copies up to `count` bytes to `destination`; returns how many (0 at the end).
-    func read(into destination: UnsafeMutablePointer<UInt8>, count: Int) -> Int32 {
-        let available = min(max(count, 0), bytes.count - offset)
-        guard available > 0, let base = bytes.baseAddress else { return 0 }
-        destination.update(from: base.advanced(by: offset).assumingMemoryBound(to: UInt8.self), count: available)
-        offset += available
-        return Int32(available)
     }
 }

@@ -58,9 +58,9 @@ enum TIFFDecoder {
     }
 }
 
-/// A read-only, seekable view of an in-memory file for libtiff's client callbacks.
+/// A read-only, seekable view of an in-memory file for the read callbacks of libtiff and giflib.
 ///
-/// One decode owns it; libtiff calls back on the same thread, so it needs no locks.
+/// One decode owns it; the library calls back on the same thread, so it needs no locks.
 final class SeekableMemory {
     private let bytes: UnsafeRawBufferPointer
     private var offset = 0
