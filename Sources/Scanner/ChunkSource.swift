@@ -2,10 +2,19 @@ import BlindfoldCore
 import Dispatch
 import Evidence
 
-/// A stream of one item's bytes: a file on disk or a member inside an archive.
+/// A stream of one item's bytes: a file on disk, a member inside a container, or bytes already
+/// in memory. Every item is read through one, whatever it is.
 protocol ChunkSource: AnyObject {
     /// Reads the next bytes into `buffer`; 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int
+
+    /// All of the item's bytes, when they are already in memory (they stay valid as long as
+    /// the source); nil for a stream.
+    var wholeBytes: UnsafeRawBufferPointer? { get }
+}
+
+extension ChunkSource {
+    var wholeBytes: UnsafeRawBufferPointer? { nil }
 }
 
 /// A regular evidence file, read through the I/O gate.
@@ -29,20 +38,42 @@ final class FileChunkSource: ChunkSource {
     }
 }
 
-/// The current member of an archive; every byte it produces is charged to the budgets of the
-/// archive and of all the archives around it.
+/// The current member of a container; every byte it produces is charged to the budgets of the
+/// container and of all the containers around it.
 final class MemberChunkSource: ChunkSource {
-    private let reader: ArchiveReader
+    private let container: any Container
     private let budget: ExpansionBudget
 
-    init(reader: ArchiveReader, budget: ExpansionBudget) {
-        self.reader = reader
+    init(container: any Container, budget: ExpansionBudget) {
+        self.container = container
         self.budget = budget
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
-        let count = try reader.readData(into: buffer)
+        let count = try container.readData(into: buffer)
         try budget.charge(Int64(count))
         return count
     }
+}
+
+/// Bytes already in memory (a small member read whole), read like any other source.
+///
+/// Borrows `bytes`: the caller keeps them alive and unchanged while the source is used.
+final class MemoryChunkSource: ChunkSource {
+    private let bytes: UnsafeRawBufferPointer
+    private var offset = 0
+
+    init(_ bytes: UnsafeRawBufferPointer) {
+        self.bytes = bytes
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        let count = min(buffer.count, bytes.count - offset)
+        guard count > 0, let base = bytes.baseAddress else { return 0 }
+        buffer.baseAddress?.copyMemory(from: base.advanced(by: offset), byteCount: count)
+        offset += count
+        return count
+    }
+
+    var wholeBytes: UnsafeRawBufferPointer? { bytes }
 }

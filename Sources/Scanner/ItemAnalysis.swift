@@ -65,15 +65,6 @@ struct ItemAnalysis {
         }
     }
 
-    /// Everything for an item whose bytes are all in memory.
-    func analyse(_ data: UnsafeRawBufferPointer, with sniffer: TypeSniffer?, into record: inout ItemRecord) {
-        identify(UnsafeRawBufferPointer(rebasing: data.prefix(configuration.chunkSize)), with: sniffer, into: &record)
-        let sessions = sessions(for: record, size: Int64(data.count))
-        Self.feed(sessions, data, parallel: false)
-        record.size = Int64(data.count)
-        finish(sessions, into: &record)
-    }
-
     /// Feeds one chunk to every session; for large items each session runs on its own core.
     static func feed(_ sessions: Sessions, _ chunk: UnsafeRawBufferPointer, parallel: Bool) {
         if parallel {

@@ -1,6 +1,7 @@
 import BlindfoldCore
 import Dispatch
 import Evidence
+import Foundation
 
 /// Small archive members, read whole into memory in archive order, then identified and hashed
 /// on every core at once: decompression is sequential, but sniffing and hashing thousands of
@@ -52,6 +53,41 @@ struct MemberBatch {
     }
 }
 
+extension ItemProcessor {
+    /// Analyses the batched members on every core, then, in order, records each and expands
+    /// the ones that are containers.
+    func flush(_ batch: inout MemberBatch, context: ExpansionContext) {
+        guard !batch.isEmpty else { return }
+        let jobs = MemberBatch.analyse(batch.take(), sniffers: makeLaneSniffers(), analysis: analysis)
+        for var job in jobs {
+            guard !job.readFailed else {
+                context.records.append(job.record)
+                continue
+            }
+            let place = context.records.reserve(job.record)
+            expandRead(job.data, record: &job.record, context: context)
+            context.records.fill(place, with: job.record)
+        }
+    }
+
+    /// One sniffer per core, made on first use. A lane whose cookie cannot be made (out of
+    /// descriptors, say) is simply not used: a cookie is never shared between lanes.
+    private func makeLaneSniffers() -> [TypeSniffer?] {
+        guard laneSniffers.isEmpty else { return laneSniffers }
+        let lanes = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        guard let sniffer, let options = configuration.sniffOptions else {
+            laneSniffers = Array(repeating: nil, count: lanes)
+            return laneSniffers
+        }
+        laneSniffers.append(sniffer)
+        for _ in 1..<lanes {
+            guard let extra = try? TypeSniffer(options: options) else { break }
+            laneSniffers.append(extra)
+        }
+        return laneSniffers
+    }
+}
+
 /// The jobs of one batch, split over lanes by index (lane `k` takes jobs `k`, `k + lanes`, ...).
 ///
 /// `@unchecked Sendable` is safe because of how `concurrentPerform` uses it: each lane writes
@@ -67,7 +103,7 @@ private struct LaneWork: @unchecked Sendable {
         for index in stride(from: lane, to: slots.count, by: lanes) where !slots[index].readFailed {
             let data = slots[index].data
             data.withUnsafeBytes { bytes in
-                analysis.analyse(bytes, with: sniffers[lane], into: &slots[index].record)
+                ItemPass.run(over: bytes, analysis: analysis, sniffer: sniffers[lane], record: &slots[index].record)
             }
         }
     }

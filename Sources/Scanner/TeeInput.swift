@@ -1,13 +1,13 @@
 import BlindfoldCore
 import Evidence
 
-/// Hands a container's bytes to libarchive while feeding the same bytes to the container's
+/// Hands a container's bytes to its parser while feeding the same bytes to the container's
 /// own hash sessions: one read pass serves both. Optionally keeps a copy (capped) for formats
 /// that need random access.
-final class TeeInput: ArchiveInput {
+final class TeeInput: ContainerInput {
     private let source: any ChunkSource
     private let buffer: UnsafeMutableRawBufferPointer
-    private let feed: (UnsafeRawBufferPointer) -> Void
+    private let pass: ItemPass?
     private let interrupt: InterruptFlag
     private var pendingFirst: Int?
     private var copyLimit: Int64?
@@ -20,21 +20,22 @@ final class TeeInput: ArchiveInput {
     /// The source's failure, if reading it failed.
     private(set) var failure: ItemReadError?
     private var finished = false
-    /// The part of the current chunk not yet handed to libarchive.
+    /// The part of the current chunk not yet handed to the parser.
     private var handed = 0..<0
 
-    /// libarchive gets at most this much per call: its decompressors read ahead by whole blocks,
+    /// A parser gets at most this much per call: libarchive's decompressors read ahead by whole blocks,
     /// and small blocks let a truncated stream yield every member before the damage.
     static let blockLimit = 64 << 10
 
-    /// A tee over `source`, whose first `firstCount` bytes are already in `buffer` and already fed.
+    /// A tee over `source`, whose first `firstCount` bytes are already in `buffer` and already
+    /// fed to `pass` (nil when the container's bytes were hashed already).
     init(
         source: any ChunkSource, buffer: UnsafeMutableRawBufferPointer, firstCount: Int, interrupt: InterruptFlag,
-        keepCopyUpTo copyLimit: Int64? = nil, feed: @escaping (UnsafeRawBufferPointer) -> Void
+        keepCopyUpTo copyLimit: Int64? = nil, pass: ItemPass?
     ) {
         self.source = source
         self.buffer = buffer
-        self.feed = feed
+        self.pass = pass
         self.interrupt = interrupt
         self.pendingFirst = firstCount
         self.consumed = Int64(firstCount)
@@ -73,13 +74,16 @@ final class TeeInput: ArchiveInput {
         }
         consumed += Int64(count)
         let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-        feed(chunk)
+        pass?.feed(chunk)
         if copyLimit != nil { keep(chunk) }
         handed = 0..<count
         return try nextBlock()
     }
 
-    /// Reads (and feeds) whatever libarchive left unread, to the end of the container.
+    /// All of the container's bytes when its source holds them in memory.
+    var wholeBytes: UnsafeRawBufferPointer? { source.wholeBytes }
+
+    /// Reads (and feeds) whatever the parser left unread, to the end of the container.
     func drain() throws(ItemReadError) {
         pendingFirst = nil
         handed = 0..<0

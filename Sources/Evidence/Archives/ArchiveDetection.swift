@@ -23,20 +23,11 @@ public enum ArchiveDetection {
     static let needsSeeking: Set<String> = ["application/x-7z-compressed"]
 
     /// How a container of this type is read, or nil when it is not one.
-    public static func access(for mime: String?) -> ArchiveAccess? {
+    public static func access(for mime: String?) -> ContainerAccess? {
         guard let mime else { return nil }
         if streamable.contains(mime) { return .streaming }
         if zipBasedPrefixes.contains(where: { mime.hasPrefix($0) }) { return .streaming }
         if needsSeeking.contains(mime) { return .seeking }
         return nil
     }
-}
-
-/// How a container is read.
-public enum ArchiveAccess: Sendable, Hashable {
-    /// Front to back, in the same pass that hashes the container.
-    case streaming
-    /// With random access: the container's bytes are hashed first, then read again (a file)
-    /// or held in memory (a member) for the reader.
-    case seeking
 }

@@ -11,7 +11,7 @@ import Glibc
 /// name files on the local disk, which libarchive would open) and filters that run external
 /// programs (lrzip, lzop, grzip). Nothing is ever written: members are read into the caller's
 /// buffer.
-public final class ArchiveReader {
+public final class ArchiveReader: Container {
     private let archive: OpaquePointer
     private let input: AnyObject?
     private var entryCount = 0
@@ -24,9 +24,12 @@ public final class ArchiveReader {
     /// The data block libarchive handed over and not yet fully copied out.
     private var block: (start: UnsafeRawPointer?, count: Int, offset: Int64, used: Int)?
     private var blocksDone = false
+    /// Set once libarchive answered `ARCHIVE_FATAL`: its state is undefined from then on, so it
+    /// is asked nothing more (carrying on after a fatal error crashes it on damaged archives).
+    private var fatal: ContainerStep?
 
     /// A streaming reader pulling blocks from `input`.
-    public init(input: any ArchiveInput) throws(ItemReadError) {
+    public init(input: any ContainerInput) throws(ItemReadError) {
         let box = InputBox(input)
         guard let archive = archive_read_new() else {
             throw ItemReadError(status: .unreadable, reason: "libarchive could not allocate a reader")
@@ -73,7 +76,8 @@ public final class ArchiveReader {
         reason: "this libarchive would run an external decompressor; archives are not opened with it")
 
     /// The next member, the end, or why the archive cannot be read further.
-    public func next() -> ArchiveStep {
+    public func next() -> ContainerStep {
+        if let fatal { return fatal }
         var entry: OpaquePointer?
         let result = archive_read_next_header(archive, &entry)
         switch result {
@@ -96,7 +100,10 @@ public final class ArchiveReader {
             return .entry(Self.describe(entry))
         default:
             let reason = Self.message(archive)
-            return .failure(Self.status(for: reason), "archive ends in error after \(entryCount) members (\(reason))")
+            let failure = ContainerStep.failure(
+                Self.status(for: reason), "archive ends in error after \(entryCount) members (\(reason))")
+            fatal = failure
+            return failure
         }
     }
 
@@ -142,7 +149,11 @@ public final class ArchiveReader {
                 block = (start, count, Int64(offset), 0)
             default:
                 let reason = Self.message(archive)
-                throw ItemReadError(status: Self.status(for: reason), reason: "member data could not be read (\(reason))")
+                let status = Self.status(for: reason)
+                if result == ARCHIVE_FATAL {
+                    fatal = .failure(status, "archive ends in error after \(entryCount) members (\(reason))")
+                }
+                throw ItemReadError(status: status, reason: "member data could not be read (\(reason))")
             }
         }
     }
@@ -232,12 +243,12 @@ public final class ArchiveReader {
         return true
     }
 
-    private static func describe(_ entry: OpaquePointer) -> ArchiveEntry {
+    private static func describe(_ entry: OpaquePointer) -> ContainerEntry {
         let name = bytes(archive_entry_pathname(entry)) ?? bytes(archive_entry_pathname_utf8(entry)) ?? PathBytes([])
         let hardLink = bytes(archive_entry_hardlink(entry))
         var kind = ItemKind(fileTypeBits: archive_entry_filetype(entry))
         if kind == .other, hardLink != nil { kind = .file }
-        return ArchiveEntry(
+        return ContainerEntry(
             name: name, kind: kind,
             declaredSize: archive_entry_size_is_set(entry) != 0 ? Int64(archive_entry_size(entry)) : nil,
             mtime: archive_entry_mtime_is_set(entry) != 0
@@ -275,8 +286,8 @@ public final class ArchiveReader {
 
 /// Keeps the input alive while libarchive holds a raw pointer to it.
 private final class InputBox {
-    let input: any ArchiveInput
-    init(_ input: any ArchiveInput) { self.input = input }
+    let input: any ContainerInput
+    init(_ input: any ContainerInput) { self.input = input }
 }
 
 /// libarchive's C callbacks; they reach the Swift input through the context pointer.

@@ -1,0 +1,50 @@
+import BlindfoldCore
+
+/// An opened container: a sequence of member entries, each followed by its bytes.
+///
+/// Archives are containers today; disk images, volumes, file systems and carved regions are
+/// containers too. The scanner drives every kind the same way (``next()``, then
+/// ``readData(into:)`` for a member it reads), and owns recursion, limits, batching and
+/// record order, so a kind only parses.
+///
+/// The contract is a pull over a stream, on purpose: a parser that runs in a worker process
+/// can answer the same calls with frames read from its socket (entry, data, end or failure),
+/// so isolating a parser changes which conformer is used, not the pipeline.
+///
+/// Not `Sendable`: one worker owns a container from opening to its last member.
+public protocol Container: AnyObject {
+    /// The format recorded in each member's layer (`zip`, `tar.gz`, `7z`, ...).
+    var formatName: String { get }
+
+    /// The next member, the end, or why the container cannot be read further. After a
+    /// `.failure` or `.end` the scanner asks nothing more of this container.
+    func next() -> ContainerStep
+
+    /// Reads the current member's next bytes; 0 at its end.
+    func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int
+}
+
+/// How a container is read.
+public enum ContainerAccess: Sendable, Hashable {
+    /// Front to back, in the same pass that hashes the container.
+    case streaming
+    /// With random access: the container's bytes are hashed first and held in memory (up to
+    /// the `seekable_archive_bytes` limit) for the parser.
+    case seeking
+}
+
+/// A kind of container: recognises its items and opens them.
+///
+/// The scanner asks every format in its list, in order, after an item has been identified;
+/// the first that answers with an access opens it.
+public protocol ContainerFormat: Sendable {
+    /// How an item of this type is read as a container, or nil when it is not one of this kind.
+    ///
+    /// - Parameters:
+    ///   - mime: the type libmagic detected (nil without sniffing).
+    ///   - head: the item's first bytes (at most the sniffing window).
+    func access(mime: String?, head: UnsafeRawBufferPointer) -> ContainerAccess?
+
+    /// Opens the container over its bytes.
+    func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container
+}
