@@ -165,7 +165,7 @@ extension ItemProcessor {
     /// bytes are a chunk source like any other, and its members go to `context.records`.
     func expandRead(_ data: [UInt8], record: inout ItemRecord, context: ExpansionContext) {
         data.withUnsafeBytes { bytes in
-            let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(configuration.sniffOptions?.headBytes ?? 1))
+            let head = UnsafeRawBufferPointer(rebasing: bytes.prefix(headBytes))
             guard !bytes.isEmpty, let opening = containerOpening(for: record, head: head) else { return }
             let tee = TeeInput(
                 source: MemoryChunkSource(bytes), buffer: buffer(for: context.level), firstCount: 0,

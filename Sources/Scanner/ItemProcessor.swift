@@ -29,6 +29,9 @@ final class ItemProcessor {
     let analysis: ItemAnalysis
     /// The container kinds this scan opens, asked in order (empty: containers are only hashed).
     let containerFormats: [any ContainerFormat]
+    /// How many leading bytes identify an item: libmagic's window, or enough for a container
+    /// format's signature when sniffing is off.
+    let headBytes: Int
     private let ioGate: DispatchSemaphore
     private let progress: ScanProgress
     private var buffers: [UnsafeMutableRawBufferPointer] = []
@@ -51,6 +54,7 @@ final class ItemProcessor {
         self.progress = progress
         self.analysis = ItemAnalysis(configuration: configuration)
         self.containerFormats = configuration.expandArchives ? configuration.containerFormats : []
+        self.headBytes = configuration.sniffOptions?.headBytes ?? (containerFormats.isEmpty ? 1 : 4096)
     }
 
     deinit {

@@ -19,7 +19,7 @@ extension ItemProcessor {
         do throws(ItemReadError) {
             // The head libmagic sees: members come in small pieces (a tar block, what is left of
             // a decompressor's window), so read until the head is full or the item ends.
-            let wanted = min(buffer.count, configuration.sniffOptions?.headBytes ?? 1)
+            let wanted = min(buffer.count, headBytes)
             var first = 0
             while first < wanted {
                 let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[first...]))

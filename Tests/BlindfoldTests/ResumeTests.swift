@@ -37,9 +37,26 @@ struct ResumeTests {
         return String(decoding: data, as: UTF8.self)
     }
 
+    /// Polls until `condition` holds (true) or `seconds` pass (false).
+    static func wait(seconds: Double, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(1_000)
+        }
+        return condition()
+    }
+
+    /// Checkpoints the scan in `directory` has journaled so far.
+    static func checkpoints(in directory: URL) -> Int {
+        guard let journal = FileManager.default.contents(atPath: directory.appendingPathComponent(".scan.journal").path)
+        else { return 0 }
+        return journal.reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+    }
+
     @Test("kill -9 at several points, then --resume: item lines and tallies equal an uninterrupted scan",
-          arguments: [0.15, 0.4, 0.8, 1.5])
-    func killAndResume(after delay: Double) throws {
+          arguments: [0.05, 0.3, 0.6, 0.9])
+    func killAndResume(atShare share: Double) throws {
         let workspace = try TemporaryDirectory("resume")
         defer { workspace.remove() }
         let root = workspace.child("evidence")
@@ -48,22 +65,27 @@ struct ResumeTests {
         let sets = TestEnvironment.fixtureSetArguments
         #expect(try ProcessRunner.blindfold(["scan", root.path, "--out", reference.path] + sets).exitCode == 0)
 
+        // Killed once a share of the checkpoints the whole scan makes is on disk, so the kill
+        // always lands mid-scan, whatever the machine's speed.
+        let checkpointBytes = 16384
+        let manifestSize = try FileManager.default.attributesOfItem(
+            atPath: reference.appendingPathComponent("manifest.jsonl").path)[.size] as? Int ?? 0
+        let target = max(2, Int(Double(manifestSize / checkpointBytes) * share))
         let output = workspace.child("killed")
-        var wasKilled = false
+        var killedAt = 0
         _ = try ProcessRunner.run(
             TestEnvironment.binary.path,
-            ["scan", root.path, "--out", output.path, "--checkpoint-bytes", "16384"] + sets,
+            ["scan", root.path, "--out", output.path, "--checkpoint-bytes", "\(checkpointBytes)"] + sets,
             onStart: { process in
-                usleep(useconds_t(delay * 1_000_000))
-                wasKilled = kill(process.processIdentifier, SIGKILL) == 0
+                _ = Self.wait(seconds: 60) { Self.checkpoints(in: output) >= target || !process.isRunning }
+                if kill(process.processIdentifier, SIGKILL) == 0 { killedAt = Self.checkpoints(in: output) }
             })
-        let finishedAnyway = FileManager.default.fileExists(atPath: output.appendingPathComponent("manifest.jsonl").path)
-        if wasKilled && !finishedAnyway {
-            let resumed = try ProcessRunner.blindfold(["scan", "--resume", output.path])
-            #expect(resumed.exitCode == 0, "\(resumed.stderr)")
-            let header = try ParsedManifest(directory: output).header
-            #expect((header["resumed"] as? [[String: Any]])?.count == 1, "the header records both runs")
-        }
+        try #require(killedAt >= target, "the scan was killed mid-way, after \(killedAt) of \(target) checkpoints")
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("manifest.jsonl").path))
+        let resumed = try ProcessRunner.blindfold(["scan", "--resume", output.path])
+        #expect(resumed.exitCode == 0, "\(resumed.stderr)")
+        let header = try ParsedManifest(directory: output).header
+        #expect((header["resumed"] as? [[String: Any]])?.count == 1, "the header records both runs")
         #expect(try Self.itemLines(output) == Self.itemLines(reference))
         #expect(try Self.summaryCounts(output) == Self.summaryCounts(reference))
         let check = try ProcessRunner.run("/bin/sh", ["-c", "cd '\(output.path)' && sha256sum -c manifest.jsonl.sha256"])
@@ -144,13 +166,18 @@ struct ResumeTests {
         // The state such a kill leaves, made exactly: a killed scan minus its journal and
         // partial manifest, so only the recorded invocation remains.
         let output = workspace.child("early")
+        var killed = false
         _ = try ProcessRunner.run(
             TestEnvironment.binary.path, ["scan", root.path, "--out", output.path, "--checkpoint-bytes", "16384"] + sets,
             onStart: { process in
-                usleep(300_000)
-                kill(process.processIdentifier, SIGKILL)
+                _ = Self.wait(seconds: 60) {
+                    FileManager.default.fileExists(atPath: output.appendingPathComponent(".scan.json").path) || !process.isRunning
+                }
+                killed = kill(process.processIdentifier, SIGKILL) == 0
             })
-        guard FileManager.default.fileExists(atPath: output.appendingPathComponent(".scan.json").path) else { return }
+        try #require(killed, "the scan was killed before it finished")
+        try #require(FileManager.default.fileExists(atPath: output.appendingPathComponent(".scan.json").path))
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("manifest.jsonl").path))
         for name in [".scan.journal", ".manifest.jsonl.partial"] {
             try? FileManager.default.removeItem(at: output.appendingPathComponent(name))
         }
