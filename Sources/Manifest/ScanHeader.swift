@@ -111,7 +111,4 @@ public struct ScanHeader: Sendable, Hashable {
         self.limits = limits
         self.options = options
     }
-
-    /// The value of the option `name`, if the scan recorded it.
-    public func option(_ name: String) -> JSONValue? { options.first { $0.key == name }?.value }
 }

@@ -120,7 +120,8 @@ struct VerifyCommand: ParsableCommand {
     static func sha256(of path: String) throws -> String {
         guard let stream = fopen(path, "re") else { throw CommandLineError("verify: cannot read '\(path)'") }
         defer { fclose(stream) }
-        let outputs = RecomputedDigests.compute(plugins: [PluginCatalog.manifestDigest], item: ItemContext(mime: nil, size: nil)) { buffer in
+        let whole = ItemContext(mime: nil, size: nil)
+        let outputs = RecomputedDigests.compute(plugins: [PluginCatalog.manifestDigest], item: whole) { buffer in
             let count = fread(buffer.baseAddress, 1, buffer.count, stream)
             return count == 0 && ferror(stream) != 0 ? nil : count
         }

@@ -19,6 +19,8 @@ public protocol ManifestExporter {
 /// Streams a manifest through an exporter into `output`, written under a temporary name and
 /// renamed when complete.
 public enum ManifestExport {
+    /// Reads `manifest` through ``ManifestReader`` (header first, items, summary last) and
+    /// writes what `exporter` makes of it to `output`; nothing is left under `output` on failure.
     public static func run(manifest: String, output: String, exporter: inout some ManifestExporter) throws {
         guard access(manifest, R_OK) == 0 else {
             throw ManifestReadError("cannot read '\(manifest)': \(String(cString: strerror(errno)))")
