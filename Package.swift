@@ -4,7 +4,6 @@ import PackageDescription
 
 let package = Package(
     name: "Blindfold",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "blindfold", targets: ["blindfold"])
     ],

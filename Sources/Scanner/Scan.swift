@@ -50,7 +50,7 @@ public struct Scan: Sendable {
         let writer = try ManifestWriter(directory: directory, continuing: resume != nil)
         let journal = try ScanJournal(directory: directory, truncate: resume == nil)
         if resume == nil {
-            writer.append(configuration.headerJSON(started: started))
+            writer.append(configuration.header(started: started).manifestJSON)
             guard let bytes = writer.checkpoint() else {
                 throw ManifestError(path: directory, operation: "write the manifest header in", code: EIO)
             }

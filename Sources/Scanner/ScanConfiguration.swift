@@ -61,35 +61,16 @@ public struct ScanConfiguration: Sendable {
         self.toolVersion = toolVersion
     }
 
-    /// The header line (`record: scan`).
-    func headerJSON(started: Timestamp) -> JSONValue {
-        var header = JSONObjectBuilder()
-        header.add("record", "scan")
-        header.add("schema", "blindfold.manifest/1")
-        var tool = JSONObjectBuilder()
-        tool.add("name", "blindfold")
-        tool.add("version", toolVersion)
-        header.add("tool", tool.value)
-        header.add("started", started.rfc3339)
-        header.add("roots", .array(roots.map { .string($0.escaped) }))
-        header.add("plugins", .array(registry.descriptors.map { descriptor in
-            var plugin = JSONObjectBuilder()
-            plugin.add("id", descriptor.id)
-            plugin.add("version", descriptor.version)
-            return plugin.value
-        }))
-        header.add("hashsets", .array(matcher.sets.map { set in
-            var entry = JSONObjectBuilder()
-            entry.add("name", set.info.name)
-            entry.add("role", set.info.role.rawValue)
-            entry.add("format", set.info.format)
-            entry.add("entries", set.info.entries)
-            entry.add("sha256", set.info.sha256)
-            return entry.value
-        }))
-        var limitsObject = JSONObjectBuilder()
-        for limit in limits.namedValues { limitsObject.add(limit.name, limit.value) }
-        header.add("limits", limitsObject.value)
+    /// The header line (`record: scan`) for a scan started at `started`; `Manifest` encodes it.
+    func header(started: Timestamp) -> ScanHeader {
+        let plugins = registry.descriptors.map { descriptor in
+            ScanHeader.Plugin(id: descriptor.id, version: descriptor.version)
+        }
+        let hashSets = matcher.sets.map { set in
+            ScanHeader.HashSet(
+                name: set.info.name, role: set.info.role, format: set.info.format, entries: set.info.entries,
+                sha256: set.info.sha256)
+        }
         var options = JSONObjectBuilder()
         options.add("jobs", jobs)
         options.add("io_jobs", ioJobs)
@@ -108,7 +89,9 @@ public struct ScanConfiguration: Sendable {
         options.add("skip_known_good", skipPerceptualForKnownGood)
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
-        header.add("options", options.value)
-        return header.value
+        return ScanHeader(
+            tool: ScanHeader.Tool(version: toolVersion), started: started, roots: roots.map(\.escaped), plugins: plugins,
+            hashSets: hashSets, limits: limits.namedValues.map { ScanHeader.Limit(name: $0.name, value: $0.value) },
+            options: options.fields)
     }
 }

@@ -16,6 +16,11 @@ enum PluginCatalog {
         var maxPixels = ScanLimits().imagePixels
     }
 
+    /// The digest plugins, which `verify` runs again on the evidence.
+    static let digests: [any HashPlugin] = CryptoHashes.all
+    /// The plugin that digests a manifest for its sidecar check and the report.
+    static let manifestDigest: any HashPlugin = CryptoHashes.sha256
+
     /// Every plugin the selection asks for, in the order their values appear in the manifest:
     /// digests first, then the perceptual hashes.
     static func plugins(_ selection: Selection) -> [any HashPlugin] {

@@ -3,7 +3,8 @@ import Foundation
 import Isolation
 
 /// `blindfold worker`: the decoder worker the scanner starts from its own binary. Not for
-/// people: it reads requests on standard input and answers on standard output.
+/// people: it reads requests and answers on descriptor 3, its end of the scanner's socket
+/// (standard input, output and error are `/dev/null`).
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Foundation
 
 /// One row per item, RFC 4180 (CRLF line ends, fields with commas, quotes or line breaks
 /// quoted, quotes doubled). Text that a spreadsheet would run as a formula (starting with
@@ -13,7 +14,7 @@ public struct CSVExporter: ManifestExporter {
 
     public init() {}
 
-    public mutating func begin(header: [String: Any]) -> String { Self.row(Self.columns) }
+    public mutating func begin(header: ScanHeader) -> String { Self.row(Self.columns) }
 
     public mutating func item(_ record: ItemRecord) -> String {
         func hash(_ key: String) -> String {
@@ -39,7 +40,7 @@ public struct CSVExporter: ManifestExporter {
         ])
     }
 
-    public mutating func end(summary: [String: Any]) -> String { "" }
+    public mutating func end(summary: SummaryRecord) -> String { "" }
 
     /// Neutralises spreadsheet formulas.
     static func text(_ value: String) -> String {

@@ -14,14 +14,13 @@ public struct VICSExporter: ManifestExporter {
     /// An exporter; `onlyMatches` writes only items with a known-bad match.
     public init(onlyMatches: Bool = false) { self.onlyMatches = onlyMatches }
 
-    public mutating func begin(header: [String: Any]) -> String {
-        let tool = header["tool"] as? [String: Any]
-        let started = header["started"] as? String ?? ""
-        let roots = (header["roots"] as? [String] ?? []).joined(separator: "\n")
+    public mutating func begin(header: ScanHeader) -> String {
+        let started = header.started.rfc3339
+        let roots = header.roots.joined(separator: "\n")
         var caseObject = JSONObjectBuilder()
         caseObject.add("CaseID", Self.caseID(started + "\n" + roots))
-        caseObject.add("SourceApplicationName", tool?["name"] as? String ?? "blindfold")
-        caseObject.add("SourceApplicationVersion", tool?["version"] as? String ?? "")
+        caseObject.add("SourceApplicationName", header.tool.name)
+        caseObject.add("SourceApplicationVersion", header.tool.version)
         var text = "{\"@odata.context\":\"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Cases\","
         text += "\"value\":["
         let opened = caseObject.value.serialized
@@ -65,7 +64,7 @@ public struct VICSExporter: ManifestExporter {
         return (mediaID == 1 ? "" : ",\n") + media.value.serialized
     }
 
-    public mutating func end(summary: [String: Any]) -> String { "\n]}]}\n" }
+    public mutating func end(summary: SummaryRecord) -> String { "\n]}]}\n" }
 
     /// A stable UUID-shaped id for the scan (SHA-256 of its start time and roots).
     static func caseID(_ seed: String) -> String {
