@@ -1,4 +1,5 @@
 import BlindfoldCore
+import BuildInfo
 import Evidence
 import KnownHashes
 import Manifest
@@ -107,6 +108,7 @@ public struct ScanConfiguration: Sendable {
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
         header.add("options", options.value)
+        header.add("build", BuildInfo.current.headerJSON)  // ScanConfiguration+Build.swift
         return header.value
     }
 }
