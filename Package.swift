@@ -2,6 +2,17 @@
 // Blindfold: a forensic media scanner that finds known material by hash, without showing it.
 import PackageDescription
 
+/// A release build's stamps (`make dist` sets them in the environment): `C` string literals for
+/// the `CBuildStamp` target only, so a new commit rebuilds one small C file. An ordinary build
+/// sets none and records "unknown"; characters outside a safe set are dropped.
+func buildStamps() -> [CSetting] {
+    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+()/ ")
+    return ["BLINDFOLD_COMMIT", "BLINDFOLD_TOOLCHAIN"].compactMap { name in
+        guard let value = Context.environment[name], !value.isEmpty else { return nil }
+        return .define(name, to: "\"" + String(value.filter { safe.contains($0) }.prefix(120)) + "\"")
+    }
+}
+
 let package = Package(
     name: "Blindfold",
     products: [
@@ -51,7 +62,7 @@ let package = Package(
         .target(
             name: "Manifest",
             dependencies: [
-                "BlindfoldCore",
+                "BlindfoldCore", "BuildInfo",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -59,7 +70,7 @@ let package = Package(
         .target(
             name: "Scanner",
             dependencies: [
-                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest",
+                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -68,6 +79,17 @@ let package = Package(
         .target(
             name: "ImageDecoding",
             dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
+        ),
+
+        // What this binary is: commit, toolchain, C library versions, the libmagic database
+        // (`blindfold version`, the manifest header's `build`). The stamps come from `make dist`.
+        .target(name: "CBuildStamp", cSettings: buildStamps()),
+        .target(
+            name: "BuildInfo",
+            dependencies: [
+                "CBuildStamp", "Evidence", "CMagic", "CArchive", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif",
+                "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
 
         // Decoder workers: whole-item plugins run in child processes of this binary.
@@ -87,7 +109,7 @@ let package = Package(
             name: "blindfold",
             dependencies: [
                 "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash", "Isolation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -24,6 +24,7 @@ extension ScanHeader {
         }))
         object.add("limits", .object(limits.map { ($0.name, .int($0.value)) }))
         object.add("options", options.jsonObject)
+        if let build { object.add("build", build) }
         if !resumed.isEmpty {
             object.add("resumed", .array(resumed.map { .object([("started", .string($0.rfc3339))]) }))
         }
@@ -65,6 +66,7 @@ extension ScanHeader {
         let options = try reader.required("options", reader.members("options")).map { JSONField($0.key, $0.value) }
         self.init(tool: tool, started: started, roots: roots, plugins: plugins, hashSets: hashSets, limits: limits, options: options)
         self.schema = schema
+        build = reader.take("build")
         for run in try reader.array("resumed") ?? [] {
             var runReader = try JSONObjectReader(run, what: "scan header ('resumed')")
             let text = try runReader.required("started", runReader.string("started"))

@@ -93,6 +93,8 @@ public struct ScanHeader: Sendable, Hashable {
     public var limits: [Limit]
     /// What changes coverage or results, as ordered name/value pairs.
     public var options: [JSONField]
+    /// The exact build: commit, toolchain, library versions, magic database (written when known).
+    public var build: JSONValue?
     /// When each later run of a resumed scan started (written only after a resume).
     public var resumed: [Timestamp] = []
     /// Fields of the line this version does not know.

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import BuildInfo
 import Evidence
 import KnownHashes
 import Manifest
@@ -89,9 +90,11 @@ public struct ScanConfiguration: Sendable {
         options.add("skip_known_good", skipPerceptualForKnownGood)
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
-        return ScanHeader(
+        var header = ScanHeader(
             tool: ScanHeader.Tool(version: toolVersion), started: started, roots: roots.map(\.escaped), plugins: plugins,
             hashSets: hashSets, limits: limits.namedValues.map { ScanHeader.Limit(name: $0.name, value: $0.value) },
             options: options.fields)
+        header.build = BuildInfo.current.headerJSON
+        return header
     }
 }

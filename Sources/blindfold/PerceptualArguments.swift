@@ -68,7 +68,12 @@ struct PerceptualArguments: ParsableArguments {
 
     /// Decoder workers for these options, or nil with `--in-process`.
     var workerPool: WorkerPool? {
-        inProcess ? nil : WorkerPool(configuration: WorkerPoolConfiguration(arguments: workerArguments, itemTimeout: itemTimeout))
+        guard !inProcess else { return nil }
+        // From this binary wherever it lies, through the loader again when started that way.
+        let executable = SelfExecutable.current
+        let arguments = executable.argv(workerArguments[0], Array(workerArguments.dropFirst()))
+        return WorkerPool(configuration: WorkerPoolConfiguration(
+            executable: executable.path, arguments: arguments, itemTimeout: itemTimeout))
     }
 
     /// The plugin options these arguments describe.
