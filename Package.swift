@@ -127,7 +127,8 @@ let package = Package(
             name: "BlindfoldTests",
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
-                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz",
+                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz", "BuildInfo",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import BuildInfo
 import CryptoHashes
 import Foundation
 import KnownHashes
@@ -131,7 +132,10 @@ struct ManifestReaderTests {
         configuration.budgetSeconds = 90
         configuration.decoderWorkers = 12.5
         configuration.walkOptions.excludes = ["*.tmp"]
-        let header = configuration.header(started: Timestamp(seconds: 0, nanoseconds: 5))
+        var header = configuration.header(started: Timestamp(seconds: 0, nanoseconds: 5))
+        // The build object (added after the options) depends on the machine; BuildInfoTests checks it.
+        #expect(header.build == BuildInfo.current.headerJSON)
+        header.build = nil
         let expected = #"{"record":"scan","schema":"blindfold.manifest/1","tool":{"name":"blindfold","version":"9.9"},"#
             + #""started":"1970-01-01T00:00:00.000000005Z","roots":["/evidence","/x\\xff"],"#
             + #""plugins":[{"id":"md5","version":"1"},{"id":"sha1","version":"1"},{"id":"sha256","version":"1"}],"hashsets":[],"#
