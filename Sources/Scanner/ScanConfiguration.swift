@@ -38,8 +38,9 @@ public struct ScanConfiguration: Sendable {
     public var checkpointBytes = 1 << 20
     /// The tool's version for the header.
     public var toolVersion: String
-    /// PDQ matching thresholds; items below the quality floor get a note saying they were not matched.
-    public var pdqPolicy = PDQMatchPolicy.standard
+    /// The signals (PDQ, ...) configured for this run: their notes on items (a quality below the
+    /// matching floor) and their settings in the header.
+    public var signals = SignalCatalog.empty
     /// Whole-item (perceptual) plugins are not run on items a known-good set matched exactly.
     public var skipPerceptualForKnownGood = true
     /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
@@ -70,12 +71,7 @@ public struct ScanConfiguration: Sendable {
         header.add("tool", tool.value)
         header.add("started", started.rfc3339)
         header.add("roots", .array(roots.map { .string($0.escaped) }))
-        header.add("plugins", .array(registry.descriptors.map { descriptor in
-            var plugin = JSONObjectBuilder()
-            plugin.add("id", descriptor.id)
-            plugin.add("version", descriptor.version)
-            return plugin.value
-        }))
+        header.add("plugins", .array(registry.descriptors.map(\.provenanceJSON)))
         header.add("hashsets", .array(matcher.sets.map { set in
             var entry = JSONObjectBuilder()
             entry.add("name", set.info.name)
@@ -100,9 +96,7 @@ public struct ScanConfiguration: Sendable {
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
         options.add("sniff_profile", sniffOptions?.profile.rawValue)
-        options.add("pdq_distance", pdqPolicy.maxDistance)
-        options.add("pdq_quality", pdqPolicy.qualityFloor)
-        options.add("pdq_dihedral", pdqPolicy.dihedral)
+        for option in signals.headerOptions { options.add(option.name, option.value.json) }
         options.add("skip_known_good", skipPerceptualForKnownGood)
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }

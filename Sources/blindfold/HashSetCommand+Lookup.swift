@@ -2,6 +2,7 @@ import ArgumentParser
 import BlindfoldCore
 import Foundation
 import KnownHashes
+import Signals
 
 extension HashSetCommand {
     /// `blindfold hashset lookup`: matches a list of digests against a set and prints counts
