@@ -20,9 +20,10 @@ public struct HashPluginDescriptor: Sendable, Hashable {
     public var summary: String
     /// Which items it runs on.
     public var accepts: MIMEFilter
-    /// For whole-item plugins: the most bytes of one item buffered for it. An item larger than
-    /// this is not hashed and gets a `limit` plugin error (see ``WholeItemSession``), so the
-    /// examiner sees what was left out. Streaming plugins read any size (nil).
+    /// The largest item the plugin takes. For a whole-item plugin, the most bytes buffered for
+    /// it: a larger item is not hashed and gets a `limit` plugin error (see
+    /// ``WholeItemSession``), so the examiner sees what was left out. A streaming plugin with a
+    /// cap simply does not apply to larger items (no value, no error); by default it has none.
     public var sizeCap: Int64?
     /// Streaming or whole-item.
     public var inputMode: InputMode
@@ -52,10 +53,11 @@ public struct HashPluginDescriptor: Sendable, Hashable {
         self.settings = settings
     }
 
-    /// True when the plugin should run on an item of this MIME type. The size cap is not a
-    /// reason to skip: the session reports an oversized item as `limit`.
+    /// True when the plugin should run on an item of this MIME type and size. A whole-item
+    /// plugin runs whatever the size: its session reports an oversized item as `limit`.
     public func applies(to item: ItemContext) -> Bool {
-        accepts.accepts(item.mime)
+        if inputMode == .streaming, let cap = sizeCap, let size = item.size, size > cap { return false }
+        return accepts.accepts(item.mime)
     }
 
     /// The value in effect for `option`.
