@@ -1,27 +1,25 @@
 /// The one buffering session of every whole-item plugin: collects the item's bytes up to the
 /// plugin's size cap, then hands them to the plugin once.
 ///
-/// An item over the cap (by its declared size, or by the bytes that arrive) is dropped at once
-/// and finishes as a `limit` failure naming the cap, so memory stays bounded and the examiner
-/// sees which items the plugin left out.
+/// An item whose bytes pass the cap is dropped at once and finishes as a `limit` failure naming
+/// the cap, so memory stays bounded and the examiner sees which items the plugin left out. The
+/// declared size only sizes the first allocation: an archive member's header may lie, and a
+/// lie must not keep an image from being hashed.
 public final class WholeItemSession: HashSession {
     private let plugin: any WholeItemPlugin
     private let context: ItemContext
     /// The most bytes kept.
     public let cap: Int
     private var bytes: [UInt8] = []
-    private var overflowed: Bool
+    private var overflowed = false
 
     /// A session of `plugin` for the item `context` describes.
     public init(plugin: any WholeItemPlugin, context: ItemContext) {
         self.plugin = plugin
         self.context = context
-        let declared = plugin.descriptor.sizeCap ?? HashPluginDescriptor.standardWholeItemCap
-        cap = Int(clamping: max(0, declared))
-        let expected = context.size ?? 0
-        overflowed = expected > Int64(cap)
-        // A declared size (an archive member's header, say) may lie: reserve modestly, grow as read.
-        if !overflowed, expected > 0 { bytes.reserveCapacity(Int(min(expected, Int64(min(cap, 16 << 20))))) }
+        cap = Int(clamping: max(0, plugin.descriptor.sizeCap ?? HashPluginDescriptor.standardWholeItemCap))
+        // Reserve modestly for the declared size and grow as read.
+        if let expected = context.size, expected > 0 { bytes.reserveCapacity(Int(min(expected, Int64(min(cap, 16 << 20))))) }
     }
 
     public func update(_ chunk: UnsafeRawBufferPointer) {

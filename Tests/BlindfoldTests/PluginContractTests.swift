@@ -74,7 +74,7 @@ struct PluginContractTests {
         }
     }
 
-    @Test("The whole-item session honours the size cap: over it is `limit`, by declared size or by bytes read")
+    @Test("The whole-item session honours the size cap: bytes over it are `limit`; a declared size is not trusted")
     func sizeCapHonoured() throws {
         #expect(PDQPlugin().descriptor.sizeCap == HashPluginDescriptor.standardWholeItemCap)
         #expect(HashPluginDescriptor.standardWholeItemCap == 256 << 20)
@@ -83,9 +83,12 @@ struct PluginContractTests {
         #expect(plugin.descriptor.applies(to: ItemContext(mime: nil, size: 1 << 40)))
         #expect(Self.feed(plugin, declared: 10, chunks: [4, 6]) == .values([HashOutput(key: "capped", value: .integer(10))]))
         let limit = PluginOutcome.failure(PluginFailure(status: .limit, reason: "the item is larger than the plugin's size cap of 10 bytes"))
-        #expect(Self.feed(plugin, declared: 11, chunks: []) == limit)
         #expect(Self.feed(plugin, declared: nil, chunks: [6, 5]) == limit)
         #expect(Self.feed(plugin, declared: 3, chunks: [6, 6]) == limit)
+        #expect(Self.feed(plugin, declared: 11, chunks: [11]) == limit)
+        // A declared size is not trusted either way: a member whose header claims more than
+        // the cap but holds a small image is still hashed.
+        #expect(Self.feed(plugin, declared: 1 << 40, chunks: [4]) == .values([HashOutput(key: "capped", value: .integer(4))]))
     }
 
     /// A stand-in worker: a Python script that writes `hello` (already framed) to descriptor 3
