@@ -22,11 +22,18 @@ public protocol Signal: Sendable {
     var vicsAlternativeHashes: [(key: String, hashName: String)] { get }
 }
 
+/// The defaults: a signal that declares nothing more has no set formats, notes, header
+/// options or export fields.
 extension Signal {
+    /// None.
     public var setFormats: [String] { [] }
+    /// None.
     public func notes(for hashes: [HashOutput]) -> [String] { [] }
+    /// None.
     public var headerOptions: [(name: String, value: OptionValue)] { [] }
+    /// None.
     public var csvColumns: [SignalColumn] { [] }
+    /// None.
     public var vicsAlternativeHashes: [(key: String, hashName: String)] { [] }
 }
 
