@@ -45,6 +45,9 @@ let package = Package(
             name: "BlindfoldCore",
             dependencies: [.product(name: "SystemPackage", package: "swift-system")]
         ),
+        // One home per signal (PDQ, ...): its keys, comparison, notes and export fields, and the
+        // catalog that lists them. Core and the scanner know signals only through the protocol.
+        .target(name: "Signals", dependencies: ["BlindfoldCore"]),
         // Walking file systems and sniffing types: the only code that touches libmagic/libarchive.
         .target(
             name: "Evidence",
@@ -56,13 +59,13 @@ let package = Package(
         // Known-hash set readers, compact indexes and matching: the only code that touches SQLite.
         .target(
             name: "KnownHashes",
-            dependencies: ["BlindfoldCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BlindfoldCore", "Signals", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON Lines manifest: writer and reader.
         .target(
             name: "Manifest",
             dependencies: [
-                "BlindfoldCore", "BuildInfo",
+                "BlindfoldCore", "BuildInfo", "Signals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -101,15 +104,15 @@ let package = Package(
             dependencies: ["BlindfoldCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Plugins/CryptoHashes"
         ),
-        .target(name: "PDQ", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PDQ"),
+        .target(name: "PDQ", dependencies: ["BlindfoldCore", "Signals", "ImageDecoding"], path: "Plugins/PDQ"),
         .target(name: "PHash", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PHash"),
 
         // The command line: the only place that lists concrete plugins.
         .executableTarget(
             name: "blindfold",
             dependencies: [
-                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash", "Isolation",
-                "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "Signals", "CryptoHashes", "PDQ", "PHash",
+                "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -126,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "BlindfoldTests",
             dependencies: [
-                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
+                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Signals", "Scanner", "CryptoHashes",
                 "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz", "BuildInfo",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -41,8 +41,9 @@ public struct ScanConfiguration: Sendable {
     public var checkpointBytes = 1 << 20
     /// The tool's version for the header.
     public var toolVersion: String
-    /// PDQ matching thresholds; items below the quality floor get a note saying they were not matched.
-    public var pdqPolicy = PDQMatchPolicy.standard
+    /// The signals (PDQ, ...) configured for this run: their notes on items (a quality below the
+    /// matching floor) and their settings in the header.
+    public var signals = SignalCatalog.empty
     /// Whole-item (perceptual) plugins are not run on items a known-good set matched exactly.
     public var skipPerceptualForKnownGood = true
     /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
@@ -65,7 +66,7 @@ public struct ScanConfiguration: Sendable {
     /// The header line (`record: scan`) for a scan started at `started`; `Manifest` encodes it.
     func header(started: Timestamp) -> ScanHeader {
         let plugins = registry.descriptors.map { descriptor in
-            ScanHeader.Plugin(id: descriptor.id, version: descriptor.version)
+            ScanHeader.Plugin(descriptor)
         }
         let hashSets = matcher.sets.map { set in
             ScanHeader.HashSet(
@@ -84,9 +85,7 @@ public struct ScanConfiguration: Sendable {
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
         options.add("sniff_profile", sniffOptions?.profile.rawValue)
-        options.add("pdq_distance", pdqPolicy.maxDistance)
-        options.add("pdq_quality", pdqPolicy.qualityFloor)
-        options.add("pdq_dihedral", pdqPolicy.dihedral)
+        for option in signals.headerOptions { options.add(option.name, option.value.json) }
         options.add("skip_known_good", skipPerceptualForKnownGood)
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }

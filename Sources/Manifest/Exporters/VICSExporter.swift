@@ -1,5 +1,6 @@
 import BlindfoldCore
 import Crypto
+import Signals
 
 /// Project VIC VICS JSON 2.0 (`Default` profile, `#Cases` shape): one case for the scan, one
 /// Media entry per item read in full, with MD5 and SHA-1 in their fields and SHA-256 as an
@@ -9,10 +10,15 @@ import Crypto
 /// its match status in `Comments`. `onlyMatches` keeps the known-bad hits only, for sharing.
 public struct VICSExporter: ManifestExporter {
     private let onlyMatches: Bool
+    private let alternativeHashes: [(key: String, hashName: String)]
     private var mediaID = 0
 
-    /// An exporter; `onlyMatches` writes only items with a known-bad match.
-    public init(onlyMatches: Bool = false) { self.onlyMatches = onlyMatches }
+    /// An exporter; `onlyMatches` writes only items with a known-bad match. Each signal of
+    /// `signals` adds its `AlternativeHashes` after SHA-256.
+    public init(onlyMatches: Bool = false, signals: SignalCatalog = .builtIn) {
+        self.onlyMatches = onlyMatches
+        alternativeHashes = [("sha256", "SHA256")] + signals.vicsAlternativeHashes
+    }
 
     public mutating func begin(header: ScanHeader) -> String {
         let started = header.started.rfc3339
@@ -50,7 +56,7 @@ public struct VICSExporter: ManifestExporter {
         file.add("Written", record.mtime?.rfc3339)
         media.add("MediaFiles", .array([file.value]))
         var alternatives: [JSONValue] = []
-        for (key, name) in [("sha256", "SHA256"), ("pdq", "PDQ")] {
+        for (key, name) in alternativeHashes {
             guard case .hex(let value)? = record.hash(key) else { continue }
             var alternative = JSONObjectBuilder()
             alternative.add("MD5", md5)
