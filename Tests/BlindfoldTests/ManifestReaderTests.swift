@@ -5,6 +5,7 @@ import Foundation
 import KnownHashes
 import Manifest
 @testable import Scanner
+import Signals
 import Testing
 
 #if canImport(Glibc)
@@ -132,6 +133,7 @@ struct ManifestReaderTests {
         configuration.budgetSeconds = 90
         configuration.decoderWorkers = 12.5
         configuration.walkOptions.excludes = ["*.tmp"]
+        configuration.signals = SignalCatalog.builtIn
         var header = configuration.header(started: Timestamp(seconds: 0, nanoseconds: 5))
         // The build object (added after the options) depends on the machine; BuildInfoTests checks it.
         #expect(header.build == BuildInfo.current.headerJSON)
