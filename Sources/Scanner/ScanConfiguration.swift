@@ -46,6 +46,8 @@ public struct ScanConfiguration: Sendable {
     public var skipPerceptualForKnownGood = true
     /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
     public var decoderWorkers: Double?
+    /// With `--shard I/N`: the split of the walk, and this run's part of it (nil: the whole scan).
+    public var shard: ShardPlan?
 
     /// A configuration with the required parts and defaults for the rest.
     public init(
@@ -109,6 +111,8 @@ public struct ScanConfiguration: Sendable {
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
         header.add("options", options.value)
+        // Sharded scans (issue #17): which shard of which listing; `merge` reads and drops it.
+        if let shard { header.add("shard", shard.headerJSON) }
         return header.value
     }
 }
