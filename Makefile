@@ -5,7 +5,7 @@ SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hash
         --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test bench bench-hashsets bench-pdq bench-shards fuzz fixtures clean
+.PHONY: deps build demo test dist bench bench-hashsets bench-pdq bench-shards fuzz fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -22,8 +22,14 @@ demo: build
 	  if [ $$code -eq 1 ]; then echo "(exit code 1: known-bad matches found, as the fixtures intend)"; exit 0; fi; \
 	  exit $$code
 
-test: deps
-	swift test --disable-xctest
+# The portable release is built first (its own scratch folder, .build-dist/, kept between runs)
+# and its suite (PortableReleaseTests) unpacks and checks that archive.
+test: deps dist
+	BLINDFOLD_DIST_ARCHIVE="$$(cat .build-dist/last-archive)" swift test --disable-xctest
+
+# The portable release: dist/blindfold-VERSION-linux-x86_64.tar.gz and its .sha256 (docs/RELEASE.md).
+dist: deps
+	bash .ci/dist
 
 # Benchmarks, not tests: see docs/PERFORMANCE.md. Builds the corpus on first use (about 5 GiB in /tmp).
 bench: build
@@ -53,4 +59,4 @@ fixtures:
 	python3 Fixtures/generate.py
 
 clean:
-	rm -rf .build .build-fuzz $(DEMO_OUT)
+	rm -rf .build .build-fuzz .build-dist dist $(DEMO_OUT)

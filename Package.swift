@@ -2,9 +2,19 @@
 // Blindfold: a forensic media scanner that finds known material by hash, without showing it.
 import PackageDescription
 
+/// A release build's stamps (`make dist` sets them in the environment): `C` string literals for
+/// the `CBuildStamp` target only, so a new commit rebuilds one small C file. An ordinary build
+/// sets none and records "unknown"; characters outside a safe set are dropped.
+func buildStamps() -> [CSetting] {
+    let safe = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_+()/ ")
+    return ["BLINDFOLD_COMMIT", "BLINDFOLD_TOOLCHAIN"].compactMap { name in
+        guard let value = Context.environment[name], !value.isEmpty else { return nil }
+        return .define(name, to: "\"" + String(value.filter { safe.contains($0) }.prefix(120)) + "\"")
+    }
+}
+
 let package = Package(
     name: "Blindfold",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "blindfold", targets: ["blindfold"])
     ],
@@ -35,6 +45,9 @@ let package = Package(
             name: "BlindfoldCore",
             dependencies: [.product(name: "SystemPackage", package: "swift-system")]
         ),
+        // One home per signal (PDQ, ...): its keys, comparison, notes and export fields, and the
+        // catalog that lists them. Core and the scanner know signals only through the protocol.
+        .target(name: "Signals", dependencies: ["BlindfoldCore"]),
         // Walking file systems and sniffing types: the only code that touches libmagic/libarchive.
         .target(
             name: "Evidence",
@@ -46,13 +59,13 @@ let package = Package(
         // Known-hash set readers, compact indexes and matching: the only code that touches SQLite.
         .target(
             name: "KnownHashes",
-            dependencies: ["BlindfoldCore", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["BlindfoldCore", "Signals", "CSQLite", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The JSON Lines manifest: writer and reader.
         .target(
             name: "Manifest",
             dependencies: [
-                "BlindfoldCore",
+                "BlindfoldCore", "BuildInfo", "Signals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -60,7 +73,7 @@ let package = Package(
         .target(
             name: "Scanner",
             dependencies: [
-                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest",
+                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the shard listing's fingerprint
             ]
@@ -72,6 +85,17 @@ let package = Package(
             dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
         ),
 
+        // What this binary is: commit, toolchain, C library versions, the libmagic database
+        // (`blindfold version`, the manifest header's `build`). The stamps come from `make dist`.
+        .target(name: "CBuildStamp", cSettings: buildStamps()),
+        .target(
+            name: "BuildInfo",
+            dependencies: [
+                "CBuildStamp", "Evidence", "CMagic", "CArchive", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif",
+                "CSQLite", .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         // Decoder workers: whole-item plugins run in child processes of this binary.
         .target(name: "Isolation", dependencies: ["BlindfoldCore", "ImageDecoding", "CProcess"]),
 
@@ -81,15 +105,15 @@ let package = Package(
             dependencies: ["BlindfoldCore", .product(name: "Crypto", package: "swift-crypto")],
             path: "Plugins/CryptoHashes"
         ),
-        .target(name: "PDQ", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PDQ"),
+        .target(name: "PDQ", dependencies: ["BlindfoldCore", "Signals", "ImageDecoding"], path: "Plugins/PDQ"),
         .target(name: "PHash", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PHash"),
 
         // The command line: the only place that lists concrete plugins.
         .executableTarget(
             name: "blindfold",
             dependencies: [
-                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "CryptoHashes", "PDQ", "PHash", "Isolation",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "Signals", "CryptoHashes", "PDQ", "PHash",
+                "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -106,8 +130,9 @@ let package = Package(
         .testTarget(
             name: "BlindfoldTests",
             dependencies: [
-                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Scanner", "CryptoHashes",
-                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz",
+                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Signals", "Scanner", "CryptoHashes",
+                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz", "BuildInfo",
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

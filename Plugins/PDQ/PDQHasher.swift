@@ -1,6 +1,7 @@
 import BlindfoldCore
 import Foundation
 import ImageDecoding
+import Signals
 
 /// What PDQ computes for one image.
 public struct PDQResult: Sendable, Hashable {

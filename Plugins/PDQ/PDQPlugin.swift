@@ -1,5 +1,6 @@
 import BlindfoldCore
 import ImageDecoding
+import Signals
 
 /// How the PDQ plugin hashes.
 public struct PDQOptions: Sendable, Hashable {
@@ -10,8 +11,6 @@ public struct PDQOptions: Sendable, Hashable {
     public var fast: Bool
     /// Images declaring more pixels than this get `limit` without being decoded.
     public var maxPixels: Int
-    /// Image files larger than this get `limit` without being decoded.
-    public var maxFileBytes: Int
 
     /// JPEGs with fewer pixels than this are decoded in colour and their luminance computed as
     /// the reference does; larger ones use the file's own Y plane (three times cheaper).
@@ -21,11 +20,10 @@ public struct PDQOptions: Sendable, Hashable {
     public static let fastMinimumShortSide = 1000
 
     /// Options from their parts.
-    public init(dihedral: Bool = false, fast: Bool = false, maxPixels: Int = 100_000_000, maxFileBytes: Int = 256 << 20) {
+    public init(dihedral: Bool = false, fast: Bool = false, maxPixels: Int = 100_000_000) {
         self.dihedral = dihedral
         self.fast = fast
         self.maxPixels = maxPixels
-        self.maxFileBytes = maxFileBytes
     }
 
     /// What the decoder is asked for: the JPEG's own luma plane, at full size unless fast.
@@ -33,11 +31,32 @@ public struct PDQOptions: Sendable, Hashable {
         ImageDecodeOptions(maxPixels: maxPixels, jpegLumaOnly: true, jpegLumaOnlyMinimumPixels: lumaOnlyMinimumPixels,
                            jpegMinimumShortSide: fast ? Self.fastMinimumShortSide : nil)
     }
+
+    /// The declared options' values, by name (the descriptor's `settings`).
+    var settings: [String: OptionValue] {
+        [PDQPlugin.Option.dihedral.name: .bool(dihedral), PDQPlugin.Option.fast.name: .bool(fast)]
+    }
 }
 
 /// The `pdq` plugin: Meta's 256-bit perceptual hash and its quality score for every image
 /// item, optionally with the eight dihedral hashes.
-public struct PDQPlugin: HashPlugin {
+public struct PDQPlugin: WholeItemPlugin {
+    /// The options PDQ declares: the command line, the workers' arguments and the header's
+    /// plugin entry are generated from these.
+    public enum Option {
+        /// `--pdq-dihedral`: adds `pdq_dihedral` to the output.
+        public static let dihedral = PluginOption(
+            name: "dihedral", flag: "pdq-dihedral", defaultValue: .bool(false),
+            help: "Also compute and match the seven rotated and mirrored PDQ hashes of every image.", changesOutput: true)
+        /// `--pdq-fast`: changes the hash's bits on large JPEGs.
+        public static let fast = PluginOption(
+            name: "fast", flag: "pdq-fast", defaultValue: .bool(false),
+            help: "Decode JPEGs at a reduced scale (short side kept at 1000 px or more): faster, a few bits from the reference.",
+            changesOutput: true)
+        /// Every option, in the header's order.
+        public static let all = [dihedral, fast]
+    }
+
     /// How it hashes.
     public let options: PDQOptions
 
@@ -45,48 +64,35 @@ public struct PDQPlugin: HashPlugin {
     public init(options: PDQOptions = PDQOptions()) { self.options = options }
 
     public var descriptor: HashPluginDescriptor {
-        HashPluginDescriptor(
-            id: "pdq", version: "1",
+        let keys = [PDQSignal.Key.hash, PDQSignal.Key.quality] + (options.dihedral ? [PDQSignal.Key.dihedral] : [])
+        return HashPluginDescriptor(
+            id: PDQSignal.Key.hash, version: "1",
             summary: "PDQ perceptual hash (256 bits, ThreatExchange order) and quality 0-100"
                 + (options.fast ? ", fast JPEG path" : "") + (options.dihedral ? ", with dihedral hashes" : ""),
-            accepts: MIMEFilter(["image/*"]), inputMode: .wholeItem,
-            outputKeys: options.dihedral ? ["pdq", "pdq_quality", "pdq_dihedral"] : ["pdq", "pdq_quality"])
+            accepts: MIMEFilter(["image/*"]), inputMode: .wholeItem, outputKeys: keys,
+            options: Option.all, settings: options.settings)
     }
 
-    public func makeSession(for item: ItemContext) -> (any HashSession)? {
-        PDQSession(options: options, expectedSize: item.size)
-    }
-}
-
-/// Collects one image's bytes, then decodes and hashes it.
-final class PDQSession: HashSession {
-    private let options: PDQOptions
-    private var buffer: ImageBuffer
-
-    init(options: PDQOptions, expectedSize: Int64?) {
-        self.options = options
-        buffer = ImageBuffer(cap: options.maxFileBytes, expected: expectedSize)
+    /// Decodes one image's bytes and hashes it.
+    public func outcome(for bytes: [UInt8], context: ItemContext) -> PluginOutcome {
+        bytes.withUnsafeBytes(hash)
     }
 
-    func update(_ chunk: UnsafeRawBufferPointer) { buffer.append(chunk) }
-
-    func finish() -> PluginOutcome {
-        buffer.withBytes { bytes in
-            let image: DecodedImage
-            do throws(ImageDecodeError) {
-                image = try ImageDecoder.decode(bytes, options: options.decodeOptions)
-            } catch {
-                return .failure(PluginFailure(status: error.status, reason: error.reason))
-            }
-            let result = PDQHasher.hash(image, dihedral: options.dihedral)
-            var values = [
-                HashOutput(key: "pdq", value: .hex(result.hash.hex)),
-                HashOutput(key: "pdq_quality", value: .integer(result.quality)),
-            ]
-            if let dihedral = result.dihedral {
-                values.append(HashOutput(key: "pdq_dihedral", value: .hexList(dihedral.map(\.hex))))
-            }
-            return .values(values)
+    private func hash(_ bytes: UnsafeRawBufferPointer) -> PluginOutcome {
+        let image: DecodedImage
+        do throws(ImageDecodeError) {
+            image = try ImageDecoder.decode(bytes, options: options.decodeOptions)
+        } catch {
+            return .failure(PluginFailure(status: error.status, reason: error.reason))
         }
+        let result = PDQHasher.hash(image, dihedral: options.dihedral)
+        var values = [
+            HashOutput(key: PDQSignal.Key.hash, value: .hex(result.hash.hex)),
+            HashOutput(key: PDQSignal.Key.quality, value: .integer(result.quality)),
+        ]
+        if let dihedral = result.dihedral {
+            values.append(HashOutput(key: PDQSignal.Key.dihedral, value: .hexList(dihedral.map(\.hex))))
+        }
+        return .values(values)
     }
 }

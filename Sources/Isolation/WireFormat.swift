@@ -1,14 +1,48 @@
 import BlindfoldCore
 
-/// The bytes that travel between the scanner and a decoder worker: length-prefixed fields,
-/// little-endian, no interpretation of the item's bytes.
+/// The bytes between the scanner and a decoder worker. Public and versioned: a worker and a
+/// scanner of different wire versions refuse each other at once instead of misreading frames.
 ///
-/// Request:  `BFWQ`, plugin id, MIME type, declared size (-1 unknown), payload.
-/// Response: `BFWR`, then the outcome: 0 values (key, type, value...), 1 not applicable,
-/// 2 failure (status, reason).
-enum WireFormat {
+/// Every message is a **frame**: an 8-byte little-endian length `N`, then `N` bytes. Inside a
+/// frame, integers are 8-byte little-endian, strings a length then UTF-8; the item's bytes are
+/// carried, never interpreted.
+///
+/// 1. Hello, the worker's first frame, unasked: `BFWH`, ``version``, the number of plugins,
+///    then each plugin's id and identity (``HashPluginDescriptor/identity``: its version and
+///    output-changing options). The scanner refuses a worker whose version differs, which says
+///    nothing before the handshake deadline, or whose identity for a plugin differs from the
+///    one the manifest header records.
+/// 2. Request (scanner → worker): `BFWQ`, plugin id, MIME type, declared size (-1 unknown),
+///    payload (length, bytes).
+/// 3. Response (worker → scanner): `BFWR`, then the outcome: 0 values (count, then per value
+///    its key, a type — 0 hex, 1 integer, 2 hex list — and the value), 1 not applicable,
+///    2 failure (status word, reason).
+///
+/// Both sides parse frames with ``WireReader`` and build them with ``WireWriter``.
+public enum WireFormat {
+    /// The version this build speaks; bump it for any change in the frames above.
+    public static let version: Int64 = 2
+    static let helloMagic: [UInt8] = Array("BFWH".utf8)
     static let requestMagic: [UInt8] = Array("BFWQ".utf8)
     static let responseMagic: [UInt8] = Array("BFWR".utf8)
+    /// The largest frame a worker answers with (values and reasons are short).
+    static let maxResponseFrame = 1 << 24
+    /// The most plugins a hello may list.
+    static let maxPlugins = 64
+}
+
+/// The worker's hello: the wire version it speaks and the identity of each plugin it runs.
+public struct WorkerHello: Sendable, Hashable {
+    /// The wire version.
+    public var version: Int64
+    /// Plugin id → identity (`1;dihedral=false;fast=true`).
+    public var identities: [String: String]
+
+    /// A hello from its parts.
+    public init(version: Int64 = WireFormat.version, identities: [String: String]) {
+        self.version = version
+        self.identities = identities
+    }
 }
 
 /// A request: which plugin, what the scanner knows of the item, and its bytes.
@@ -17,7 +51,7 @@ struct WorkerRequest {
     var context: ItemContext
     var payload: [UInt8]
 
-    /// Everything before the payload (the payload is sent separately, without a copy).
+    /// The frame up to the payload (the payload is sent after it, without a copy).
     func encodedHeader() -> [UInt8] {
         var writer = WireWriter()
         writer.bytes(WireFormat.requestMagic)
@@ -25,27 +59,55 @@ struct WorkerRequest {
         writer.string(context.mime ?? "")
         writer.integer(context.size ?? -1)
         writer.integer(Int64(payload.count))
-        return writer.buffer
+        var frame = WireWriter()
+        frame.integer(Int64(writer.buffer.count + payload.count))
+        return frame.buffer + writer.buffer
     }
 }
 
 /// Appends fields to a byte buffer.
-struct WireWriter {
-    var buffer: [UInt8] = []
+public struct WireWriter {
+    /// What was written so far.
+    public private(set) var buffer: [UInt8] = []
 
-    mutating func bytes(_ value: [UInt8]) { buffer += value }
+    /// An empty buffer.
+    public init() {}
 
-    mutating func integer(_ value: Int64) {
+    /// Appends raw bytes.
+    public mutating func bytes(_ value: [UInt8]) { buffer += value }
+
+    /// Appends an 8-byte little-endian integer.
+    public mutating func integer(_ value: Int64) {
         withUnsafeBytes(of: value.littleEndian) { buffer += $0 }
     }
 
-    mutating func string(_ value: String) {
+    /// Appends a length and the UTF-8 bytes.
+    public mutating func string(_ value: String) {
         let utf8 = Array(value.utf8)
         integer(Int64(utf8.count))
         buffer += utf8
     }
 
-    mutating func outcome(_ outcome: PluginOutcome) {
+    /// This buffer as one frame: its length, then its bytes.
+    public var framed: [UInt8] {
+        var frame = WireWriter()
+        frame.integer(Int64(buffer.count))
+        return frame.buffer + buffer
+    }
+
+    /// Appends a hello.
+    public mutating func hello(_ hello: WorkerHello) {
+        bytes(WireFormat.helloMagic)
+        integer(hello.version)
+        integer(Int64(hello.identities.count))
+        for (id, identity) in hello.identities.sorted(by: { $0.key < $1.key }) {
+            string(id)
+            string(identity)
+        }
+    }
+
+    /// Appends a response.
+    public mutating func outcome(_ outcome: PluginOutcome) {
         bytes(WireFormat.responseMagic)
         switch outcome {
         case .values(let outputs):
@@ -77,34 +139,73 @@ struct WireWriter {
 }
 
 /// Reads fields back; every read is bounds-checked, so a garbled message is an error, not a trap.
-struct WireReader {
+public struct WireReader {
     private let buffer: [UInt8]
     private var offset = 0
 
-    struct Malformed: Error {}
+    /// The frame does not hold what was expected.
+    public struct Malformed: Error {}
 
-    init(_ buffer: [UInt8]) { self.buffer = buffer }
+    /// A reader of one frame's bytes (without its length).
+    public init(_ buffer: [UInt8]) { self.buffer = buffer }
 
-    mutating func bytes(_ count: Int) throws(Malformed) -> ArraySlice<UInt8> {
+    /// The next `count` bytes.
+    public mutating func bytes(_ count: Int) throws(Malformed) -> ArraySlice<UInt8> {
         guard count >= 0, count <= buffer.count - offset else { throw Malformed() }
         defer { offset += count }
         return buffer[offset..<offset + count]
     }
 
-    mutating func integer() throws(Malformed) -> Int64 {
-        let raw = try bytes(8)
-        var value: UInt64 = 0
-        for (index, byte) in raw.enumerated() { value |= UInt64(byte) << UInt64(index * 8) }
-        return Int64(bitPattern: value)
+    /// The next 8-byte little-endian integer.
+    public mutating func integer() throws(Malformed) -> Int64 {
+        Self.integer(try bytes(8))
     }
 
-    mutating func string(limit: Int = 1 << 20) throws(Malformed) -> String {
+    /// The next string, at most `limit` bytes long.
+    public mutating func string(limit: Int = 1 << 20) throws(Malformed) -> String {
         let count = try integer()
         guard count >= 0, count <= limit else { throw Malformed() }
         return String(decoding: try bytes(Int(count)), as: UTF8.self)
     }
 
-    mutating func outcome() throws(Malformed) -> PluginOutcome {
+    /// An 8-byte little-endian integer from its bytes (a frame's length, say).
+    public static func integer(_ raw: some Collection<UInt8>) -> Int64 {
+        var value: UInt64 = 0
+        for (index, byte) in raw.prefix(8).enumerated() { value |= UInt64(byte) << UInt64(index * 8) }
+        return Int64(bitPattern: value)
+    }
+
+    /// A hello. The version is read first, so a worker of another version is recognised even
+    /// when the rest of its hello has another shape.
+    public mutating func hello() throws(Malformed) -> WorkerHello {
+        guard Array(try bytes(4)) == WireFormat.helloMagic else { throw Malformed() }
+        let version = try integer()
+        guard version == WireFormat.version else { return WorkerHello(version: version, identities: [:]) }
+        let count = try integer()
+        guard (0...Int64(WireFormat.maxPlugins)).contains(count) else { throw Malformed() }
+        var identities: [String: String] = [:]
+        for _ in 0..<count {
+            let id = try string(limit: 256)
+            identities[id] = try string(limit: 4096)
+        }
+        return WorkerHello(version: version, identities: identities)
+    }
+
+    /// A request.
+    mutating func request() throws(Malformed) -> WorkerRequest {
+        guard Array(try bytes(4)) == WireFormat.requestMagic else { throw Malformed() }
+        let id = try string(limit: 256)
+        let mime = try string(limit: 1024)
+        let size = try integer()
+        let count = try integer()
+        guard count >= 0, count <= Int64(Int.max) else { throw Malformed() }
+        let payload = Array(try bytes(Int(count)))
+        return WorkerRequest(pluginID: id, context: ItemContext(mime: mime.isEmpty ? nil : mime, size: size < 0 ? nil : size),
+                             payload: payload)
+    }
+
+    /// A response.
+    public mutating func outcome() throws(Malformed) -> PluginOutcome {
         guard Array(try bytes(4)) == WireFormat.responseMagic else { throw Malformed() }
         switch try integer() {
         case 0:
@@ -115,7 +216,7 @@ struct WireReader {
                 let key = try string(limit: 256)
                 switch try integer() {
                 case 0: outputs.append(HashOutput(key: key, value: .hex(try string(limit: 4096))))
-                case 1: outputs.append(HashOutput(key: key, value: .integer(Int(try integer()))))
+                case 1: outputs.append(HashOutput(key: key, value: .integer(Int(truncatingIfNeeded: try integer()))))
                 case 2:
                     let items = try integer()
                     guard (0...64).contains(items) else { throw Malformed() }

@@ -2,20 +2,22 @@ import BlindfoldCore
 import Foundation
 import Glibc
 
-/// The worker side: reads requests on descriptor 3 (its end of the scanner's socket), runs the
-/// named plugin on the bytes, and writes the outcome back, until the scanner closes the socket.
+/// The worker side: says hello on descriptor 3 (its end of the scanner's socket), then reads
+/// request frames, runs the named plugin on the bytes, and writes the outcome back, until the
+/// scanner closes the socket. Frames are parsed with the same ``WireReader`` as the scanner's.
 public enum WorkerLoop {
     /// The descriptor the scanner hands the worker its end of the socket on.
     static let channel: Int32 = 3
 
-    /// Serves requests with `plugins` until end of input; returns the exit code.
+    /// Serves requests with `plugins` until end of input; returns the exit code (0 at the end of
+    /// input, 2 for a frame that is not a request).
     ///
     /// - Parameter memoryCap: the address-space limit the worker sets on itself (bytes).
     /// - Parameter faultInjection: test-only: payloads carrying a fault marker crash, hang or
     ///   exhaust memory on purpose, so the tests can prove the scan survives each.
     /// - Parameter parent: the scanner's process id; the worker dies with it (a stuck worker
     ///   must not outlive a scanner that was killed), and exits at once if it is already gone.
-    public static func run(plugins: [any HashPlugin], memoryCap: Int, faultInjection: Bool, parent: pid_t?) -> Int32 {
+    public static func run(plugins: [any WholeItemPlugin], memoryCap: Int, faultInjection: Bool, parent: pid_t?) -> Int32 {
         if let parent {
             // PR_SET_PDEATHSIG would fire when the scanner *thread* that started the worker
             // ends, not the scanner; a watchdog that sees the worker re-parented is exact.
@@ -31,41 +33,41 @@ public enum WorkerLoop {
         var limit = rlimit(rlim_cur: rlim_t(memoryCap), rlim_max: rlim_t(memoryCap))
         _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         let byID = Dictionary(plugins.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var hello = WireWriter()
+        hello.hello(WorkerHello(identities: byID.mapValues(\.descriptor.identity)))
+        guard writeAll(hello.framed) else { return 0 }
+        // A request carries at most the largest cap of these plugins, plus its fields.
+        let maxFrame = Int(clamping: plugins.compactMap(\.descriptor.sizeCap).max() ?? 0) + (64 << 10)
         while true {
-            guard let header = readExactly(4), header == WireFormat.requestMagic else { return 0 }
-            guard let idLength = readInteger(), (0...256).contains(idLength), let id = readExactly(Int(idLength)),
-                let mimeLength = readInteger(), (0...1024).contains(mimeLength), let mime = readExactly(Int(mimeLength)),
-                let size = readInteger(), let payloadLength = readInteger(), payloadLength >= 0,
-                let payload = readExactly(Int(payloadLength))
-            else { return 2 }
-            let pluginID = String(decoding: id, as: UTF8.self)
-            if faultInjection { FaultInjection.trigger(payload) }
+            let request: WorkerRequest
+            do {
+                guard let frame = try readFrame(limit: maxFrame) else { return 0 }
+                var reader = WireReader(frame)
+                request = try reader.request()
+            } catch {
+                return 2
+            }
+            if faultInjection { FaultInjection.trigger(request.payload) }
             let outcome: PluginOutcome
-            if let plugin = byID[pluginID] {
-                let mimeText = String(decoding: mime, as: UTF8.self)
-                let context = ItemContext(mime: mimeText.isEmpty ? nil : mimeText, size: size < 0 ? nil : size)
-                if let session = plugin.makeSession(for: context) {
-                    payload.withUnsafeBytes { session.update($0) }
-                    outcome = session.finish()
-                } else {
-                    outcome = .notApplicable
-                }
+            if let plugin = byID[request.pluginID] {
+                outcome = plugin.outcome(for: request.payload, context: request.context)
             } else {
-                outcome = .failure(PluginFailure(status: .unsupported, reason: "the worker has no plugin '\(pluginID)'"))
+                outcome = .failure(PluginFailure(status: .unsupported, reason: "the worker has no plugin '\(request.pluginID)'"))
             }
             var writer = WireWriter()
             writer.outcome(outcome)
-            var framed = WireWriter()
-            framed.integer(Int64(writer.buffer.count))
-            guard writeAll(framed.buffer + writer.buffer) else { return 0 }
+            guard writeAll(writer.framed) else { return 0 }
         }
     }
 
-    private static func readInteger() -> Int64? {
-        guard let bytes = readExactly(8) else { return nil }
-        var value: UInt64 = 0
-        for (index, byte) in bytes.enumerated() { value |= UInt64(byte) << UInt64(index * 8) }
-        return Int64(bitPattern: value)
+    /// The next frame's bytes; nil at the end of input.
+    ///
+    /// - Throws: ``WireReader/Malformed`` for a length over `limit` or a frame cut short.
+    private static func readFrame(limit: Int) throws(WireReader.Malformed) -> [UInt8]? {
+        guard let length = readExactly(8) else { return nil }
+        let count = WireReader.integer(length)
+        guard count >= 0, count <= Int64(limit), let frame = readExactly(Int(count)) else { throw WireReader.Malformed() }
+        return frame
     }
 
     private static func readExactly(_ count: Int) -> [UInt8]? {

@@ -9,12 +9,15 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
     public var arguments: [String]
     /// Seconds a worker may spend on one item before it is killed.
     public var itemTimeout: Double
+    /// Seconds a fresh worker has to say hello before it is refused.
+    public var handshakeTimeout: Double
 
     /// A configuration from its parts.
-    public init(executable: String = "/proc/self/exe", arguments: [String], itemTimeout: Double) {
+    public init(executable: String = "/proc/self/exe", arguments: [String], itemTimeout: Double, handshakeTimeout: Double = 10) {
         self.executable = executable
         self.arguments = arguments
         self.itemTimeout = itemTimeout
+        self.handshakeTimeout = handshakeTimeout
     }
 }
 
@@ -22,11 +25,13 @@ public struct WorkerPoolConfiguration: Sendable, Hashable {
 /// dropped (and killed) and a fresh one starts for the next item.
 ///
 /// At most one worker per scanning thread is ever busy, so the pool never grows beyond the
-/// scan's `--jobs`. Workers end when the pool is released (their socket closes).
+/// scan's `--jobs`. Workers end when the pool is released (their socket closes). A fresh worker
+/// is used only after its hello: the same wire version, and the same identity for the plugin
+/// as the scan records.
 public final class WorkerPool: Sendable {
     /// How workers are started.
     public let configuration: WorkerPoolConfiguration
-    private let idle = Mutex<[WorkerProcess]>([])
+    private let idle = Mutex<[(process: WorkerProcess, hello: WorkerHello)]>([])
     private let replaced = Atomic<Int>(0)
 
     /// A pool that starts workers as `configuration` says.
@@ -35,22 +40,23 @@ public final class WorkerPool: Sendable {
     /// Workers that crashed, hung or were killed, and were replaced.
     public var replacements: Int { replaced.load(ordering: .relaxed) }
 
-    /// Runs `plugin` on `payload` in a worker and returns its outcome, or a failure that names
-    /// the worker's fate (`corrupt` for a crash, `limit` for a timeout).
-    public func run(plugin: String, context: ItemContext, payload: [UInt8]) -> PluginOutcome {
-        let worker: WorkerProcess
-        if let reused = idle.withLock({ $0.popLast() }) {
-            worker = reused
-        } else {
-            do {
-                worker = try WorkerProcess(executable: configuration.executable, arguments: configuration.arguments)
-            } catch {
-                return .failure(PluginFailure(status: .unsupported, reason: error.description))
+    /// Runs `plugin` (whose identity, ``HashPluginDescriptor/identity``, is `identity`) on
+    /// `payload` in a worker and returns its outcome, or a failure that names the worker's fate
+    /// (`corrupt` for a crash, `limit` for a timeout, `unsupported` for a worker refused at its
+    /// hello).
+    public func run(plugin: String, identity: String, context: ItemContext, payload: [UInt8]) -> PluginOutcome {
+        let worker: (process: WorkerProcess, hello: WorkerHello)
+        do throws(WorkerStartError) {
+            if let reused = idle.withLock({ $0.popLast() }) { worker = reused } else { worker = try start() }
+            guard worker.hello.identities[plugin] == identity else {
+                throw .identity(plugin: plugin, worker: worker.hello.identities[plugin], scan: identity)
             }
+        } catch {
+            return .failure(PluginFailure(status: .unsupported, reason: error.description))
         }
         do throws(WorkerProcess.Fate) {
-            let outcome = try worker.run(WorkerRequest(pluginID: plugin, context: context, payload: payload),
-                                         timeout: configuration.itemTimeout)
+            let outcome = try worker.process.run(WorkerRequest(pluginID: plugin, context: context, payload: payload),
+                                                 timeout: configuration.itemTimeout)
             idle.withLock { $0.append(worker) }
             return outcome
         } catch {
@@ -65,5 +71,11 @@ public final class WorkerPool: Sendable {
                     status: .corrupt, reason: "the decoder worker \(how) on this item; a fresh worker took over"))
             }
         }
+    }
+
+    /// A fresh worker that said a hello this scanner accepts.
+    private func start() throws(WorkerStartError) -> (process: WorkerProcess, hello: WorkerHello) {
+        let process = try WorkerProcess(executable: configuration.executable, arguments: configuration.arguments)
+        return (process, try process.handshake(timeout: configuration.handshakeTimeout))
     }
 }

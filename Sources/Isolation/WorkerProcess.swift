@@ -29,14 +29,14 @@ final class WorkerProcess: Sendable {
     init(executable: String, arguments: [String]) throws(WorkerStartError) {
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
-            throw WorkerStartError(errno: errno)
+            throw .spawn(errno: errno)
         }
         var childPID: pid_t = 0
         let status = Self.withCStrings(arguments) { argv in cprocess_spawn(&childPID, executable, argv, pair[1]) }
         close(pair[1])
         guard status == 0 else {
             close(pair[0])
-            throw WorkerStartError(errno: status)
+            throw .spawn(errno: status)
         }
         pid = childPID
         socket = pair[0]
@@ -52,6 +52,26 @@ final class WorkerProcess: Sendable {
         }
     }
 
+    /// Waits up to `timeout` seconds for the worker's hello and checks its wire version.
+    ///
+    /// - Throws: ``WorkerStartError`` when the worker speaks another version, says something
+    ///   else, ends or stays silent; the caller drops it (and so kills it).
+    func handshake(timeout: Double) throws(WorkerStartError) -> WorkerHello {
+        let frame: [UInt8]
+        do throws(Fate) {
+            frame = try readFrame(deadline: MonotonicClock.now + timeout, timeout: timeout)
+        } catch {
+            switch error {
+            case .timedOut(let seconds): throw .silent("said nothing within \(Int(seconds.rounded(.up))) s")
+            case .ended(let how): throw .silent(how)
+            }
+        }
+        var reader = WireReader(frame)
+        guard let hello = try? reader.hello() else { throw .silent(terminate(reason: "sent a garbled hello")) }
+        guard hello.version == WireFormat.version else { throw .wireVersion(hello.version) }
+        return hello
+    }
+
     /// Sends `request` and waits up to `timeout` seconds for the outcome.
     ///
     /// - Throws: ``Fate`` when the worker does not answer in time (it is killed) or ends.
@@ -64,6 +84,16 @@ final class WorkerProcess: Sendable {
             if MonotonicClock.now >= deadline { throw timedOut(timeout) }
             throw .ended(reap())
         }
+        var reader = WireReader(try readFrame(deadline: deadline, timeout: timeout))
+        do {
+            return try reader.outcome()
+        } catch {
+            throw .ended(terminate(reason: "sent a garbled answer"))
+        }
+    }
+
+    /// Receives one frame (its bytes after the length) before `deadline`.
+    private func readFrame(deadline: Double, timeout: Double) throws(Fate) -> [UInt8] {
         var response: [UInt8] = []
         var expected: Int?
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
@@ -80,18 +110,14 @@ final class WorkerProcess: Sendable {
             guard count > 0 else { throw .ended(reap()) }
             response += chunk[0..<count]
             if expected == nil, response.count >= 8 {
-                var length: UInt64 = 0
-                for (index, byte) in response[0..<8].enumerated() { length |= UInt64(byte) << UInt64(index * 8) }
-                guard length <= 1 << 24 else { throw .ended(terminate(reason: "sent a garbled answer")) }
+                let length = WireReader.integer(response[0..<8])
+                guard (0...Int64(WireFormat.maxResponseFrame)).contains(length) else {
+                    throw .ended(terminate(reason: "sent a garbled answer"))
+                }
                 expected = 8 + Int(length)
             }
         }
-        var reader = WireReader(Array(response[8...]))
-        do {
-            return try reader.outcome()
-        } catch {
-            throw .ended(terminate(reason: "sent a garbled answer"))
-        }
+        return Array(response[8...])
     }
 
     private func timedOut(_ timeout: Double) -> Fate {
@@ -174,10 +200,27 @@ final class WorkerProcess: Sendable {
     }
 }
 
-/// The worker could not be started.
-struct WorkerStartError: Error, CustomStringConvertible {
-    var errno: Int32
-    var description: String { "could not start a decoder worker: \(String(cString: strerror(errno)))" }
+/// The worker could not be started, or was refused at its hello.
+enum WorkerStartError: Error, CustomStringConvertible {
+    /// `posix_spawn` or `socketpair` failed.
+    case spawn(errno: Int32)
+    /// The worker speaks another wire version.
+    case wireVersion(Int64)
+    /// The worker ended, stayed silent or sent something else instead of its hello.
+    case silent(String)
+    /// The worker computes a plugin differently from what the manifest header records.
+    case identity(plugin: String, worker: String?, scan: String)
+
+    var description: String {
+        switch self {
+        case .spawn(let errno): "could not start a decoder worker: \(String(cString: strerror(errno)))"
+        case .wireVersion(let version):
+            "the decoder worker speaks wire version \(version), this scanner \(WireFormat.version): refused"
+        case .silent(let how): "the decoder worker \(how) instead of saying hello: refused"
+        case .identity(let plugin, let worker, let scan):
+            "the decoder worker runs \(plugin) as '\(worker ?? "nothing")', the scan records '\(scan)': refused"
+        }
+    }
 }
 
 /// Seconds on the monotonic clock.

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// Reads a hash set, a `.bfhs` index or a raw set file, detecting which from its content.
 public enum HashSetLoader {

@@ -104,4 +104,6 @@ public struct JSONObjectBuilder {
 
     /// The object.
     public var value: JSONValue { .object(members) }
+    /// The members as fields (an ordered options list).
+    public var fields: [JSONField] { members.map { JSONField($0.key, $0.value) } }
 }

@@ -18,6 +18,17 @@ public struct ScanCheckpoint: Sendable, Hashable {
         self.entries = entries
         self.bytes = bytes
     }
+
+    /// The checkpoint of one journal line (`{"entries":N,"bytes":B}`), or nil when the line is
+    /// not one.
+    init?(journalLine line: [UInt8]) {
+        guard case .object(let members)? = try? JSONValue(parsing: line),
+            case .int(let entries)? = members.first(where: { $0.key == "entries" })?.value,
+            case .int(let bytes)? = members.first(where: { $0.key == "bytes" })?.value,
+            let count = Int(exactly: entries)
+        else { return nil }
+        self.init(entries: count, bytes: bytes)
+    }
 }
 
 /// The append-only journal beside a running manifest (`DIR/.scan.journal`): one checkpoint per
@@ -56,10 +67,8 @@ public final class ScanJournal {
         defer { free(line) }
         while getline(&line, &capacity, stream) > 0, let line {
             let text = String(cString: line)
-            guard text.hasSuffix("}\n"), let object = ManifestReader.object(Array(text.utf8)),
-                let entries = object["entries"] as? Int, let bytes = object["bytes"] as? Int
-            else { continue }
-            last = ScanCheckpoint(entries: entries, bytes: Int64(bytes))
+            guard text.hasSuffix("}\n"), let checkpoint = ScanCheckpoint(journalLine: Array(text.utf8)) else { continue }
+            last = checkpoint
         }
         return last
     }

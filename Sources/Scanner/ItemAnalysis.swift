@@ -50,10 +50,7 @@ struct ItemAnalysis {
                 for entry in wholeItem { collect(entry, into: &record) }
             }
         }
-        if case .integer(let quality)? = record.hash("pdq_quality"), quality < configuration.pdqPolicy.qualityFloor {
-            record.notes.append(
-                "pdq quality \(quality) is below the matching floor \(configuration.pdqPolicy.qualityFloor): not matched")
-        }
+        record.notes.append(contentsOf: configuration.signals.notes(for: record.hashes))
         if !record.hashes.isEmpty { record.matches = configuration.matcher.matches(for: record.hashes) }
     }
 

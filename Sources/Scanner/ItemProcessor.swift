@@ -76,7 +76,7 @@ final class ItemProcessor {
         }
         let file: EvidenceFile
         do {
-            file = try EvidenceFile(path: entry.absolute, expected: entry.stat)
+            file = try EvidenceFile(at: entry.location, expected: entry.stat)
         } catch {
             record.status = error.status
             record.reason = error.reason

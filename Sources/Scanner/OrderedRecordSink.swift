@@ -24,6 +24,9 @@ final class OrderedRecordSink: @unchecked Sendable {
     /// False once an entry recorded while the scan was being interrupted is written: no
     /// checkpoint may then cover it, so a resumed scan reads that entry again.
     private var checkpointing = true
+    /// True once the summary is written: a worker that was left behind, stuck, and delivers
+    /// afterwards is ignored.
+    private var finished = false
     private let started = Timestamp.now()
 
     init(
@@ -53,6 +56,7 @@ final class OrderedRecordSink: @unchecked Sendable {
     func deliver(_ item: ProcessedItem, sequence: Int) {
         condition.lock()
         defer { condition.unlock() }
+        guard !finished else { return }
         pending[sequence] = item
         var wrote = false
         while let next = pending.removeValue(forKey: nextToWrite) {
@@ -90,6 +94,7 @@ final class OrderedRecordSink: @unchecked Sendable {
     func finish(started: Timestamp, complete: Bool) -> (summary: ScanSummary, result: Result<String, ManifestError>) {
         condition.lock()
         defer { condition.unlock() }
+        finished = true
         // Records after a gap (an item that was never delivered) cannot be written in order;
         // this only happens when the scan was interrupted, and the summary then says incomplete.
         if checkpointing { checkpoint() }

@@ -50,7 +50,7 @@ public struct Scan: Sendable {
         let writer = try ManifestWriter(directory: directory, continuing: resume != nil)
         let journal = try ScanJournal(directory: directory, truncate: resume == nil)
         if resume == nil {
-            writer.append(configuration.headerJSON(started: started))
+            writer.append(configuration.header(started: started).manifestJSON)
             guard let bytes = writer.checkpoint() else {
                 throw ManifestError(path: directory, operation: "write the manifest header in", code: EIO)
             }
@@ -61,7 +61,8 @@ public struct Scan: Sendable {
             writer: writer, journal: journal, checkpointBytes: configuration.checkpointBytes,
             window: max(256, configuration.jobs * 64), multipleRoots: configuration.roots.count > 1,
             progress: progress, resume: resume)
-        let walker = FileSystemWalker(roots: configuration.roots, options: configuration.walkOptions)
+        let walker = FileSystemWalker(
+            roots: configuration.roots, options: configuration.walkOptions, shouldStop: { interrupt.isRaised })
         let coverage = TriageCoverage()
         let queue: any EntrySource = configuration.triage
             ? TriageQueue(walker: walker, coverage: coverage, interrupt: interrupt, progress: progress)
@@ -115,10 +116,15 @@ public struct Scan: Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        workers.wait()
+        let stuck = Self.waitForWorkers(workers, interrupt: interrupt)
         budgetTimer?.cancel()
+        if stuck {
+            logger.warning("workers did not stop within the grace period after the interruption; the manifest is closed without them")
+        }
 
         if let failure = setupFailure.value { throw failure }
+        // An entry a stuck worker still holds is never delivered: the manifest ends before it,
+        // complete: false, and a resumed scan reads it again.
         let complete = !interrupt.isRaised
         let (summary, result) = sink.finish(started: started, complete: complete)
         let finished = Timestamp.now()
@@ -134,5 +140,24 @@ public struct Scan: Sendable {
                 summary: summary, complete: false, manifestSHA256: nil, outputError: error,
                 durationSeconds: started.seconds(until: finished), stoppedBy: interrupt.cause, coverage: coverage)
         }
+    }
+
+    /// How long workers may take to stop once the scan is interrupted: an item being read stops
+    /// at its next chunk, so only a parser stuck inside a library takes longer.
+    static let stopGraceSeconds = 5.0
+
+    /// Waits for every worker; once the scan is interrupted, waits at most
+    /// ``stopGraceSeconds`` more. Returns true when workers were left behind, still stuck.
+    private static func waitForWorkers(_ workers: DispatchGroup, interrupt: InterruptFlag) -> Bool {
+        var interruptedAt: DispatchTime?
+        while workers.wait(timeout: .now() + .milliseconds(100)) == .timedOut {
+            guard interrupt.isRaised else { continue }
+            let since = interruptedAt ?? .now()
+            interruptedAt = since
+            if DispatchTime.now().uptimeNanoseconds - since.uptimeNanoseconds > UInt64(stopGraceSeconds * 1e9) {
+                return true
+            }
+        }
+        return false
     }
 }

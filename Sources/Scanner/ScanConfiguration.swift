@@ -1,4 +1,5 @@
 import BlindfoldCore
+import BuildInfo
 import Evidence
 import KnownHashes
 import Manifest
@@ -40,8 +41,9 @@ public struct ScanConfiguration: Sendable {
     public var checkpointBytes = 1 << 20
     /// The tool's version for the header.
     public var toolVersion: String
-    /// PDQ matching thresholds; items below the quality floor get a note saying they were not matched.
-    public var pdqPolicy = PDQMatchPolicy.standard
+    /// The signals (PDQ, ...) configured for this run: their notes on items (a quality below the
+    /// matching floor) and their settings in the header.
+    public var signals = SignalCatalog.empty
     /// Whole-item (perceptual) plugins are not run on items a known-good set matched exactly.
     public var skipPerceptualForKnownGood = true
     /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
@@ -63,35 +65,16 @@ public struct ScanConfiguration: Sendable {
         self.toolVersion = toolVersion
     }
 
-    /// The header line (`record: scan`).
-    func headerJSON(started: Timestamp) -> JSONValue {
-        var header = JSONObjectBuilder()
-        header.add("record", "scan")
-        header.add("schema", "blindfold.manifest/1")
-        var tool = JSONObjectBuilder()
-        tool.add("name", "blindfold")
-        tool.add("version", toolVersion)
-        header.add("tool", tool.value)
-        header.add("started", started.rfc3339)
-        header.add("roots", .array(roots.map { .string($0.escaped) }))
-        header.add("plugins", .array(registry.descriptors.map { descriptor in
-            var plugin = JSONObjectBuilder()
-            plugin.add("id", descriptor.id)
-            plugin.add("version", descriptor.version)
-            return plugin.value
-        }))
-        header.add("hashsets", .array(matcher.sets.map { set in
-            var entry = JSONObjectBuilder()
-            entry.add("name", set.info.name)
-            entry.add("role", set.info.role.rawValue)
-            entry.add("format", set.info.format)
-            entry.add("entries", set.info.entries)
-            entry.add("sha256", set.info.sha256)
-            return entry.value
-        }))
-        var limitsObject = JSONObjectBuilder()
-        for limit in limits.namedValues { limitsObject.add(limit.name, limit.value) }
-        header.add("limits", limitsObject.value)
+    /// The header line (`record: scan`) for a scan started at `started`; `Manifest` encodes it.
+    func header(started: Timestamp) -> ScanHeader {
+        let plugins = registry.descriptors.map { descriptor in
+            ScanHeader.Plugin(descriptor)
+        }
+        let hashSets = matcher.sets.map { set in
+            ScanHeader.HashSet(
+                name: set.info.name, role: set.info.role, format: set.info.format, entries: set.info.entries,
+                sha256: set.info.sha256)
+        }
         var options = JSONObjectBuilder()
         options.add("jobs", jobs)
         options.add("io_jobs", ioJobs)
@@ -104,15 +87,17 @@ public struct ScanConfiguration: Sendable {
         options.add("sniff", sniffOptions != nil)
         options.add("sniff_bytes", sniffOptions?.headBytes)
         options.add("sniff_profile", sniffOptions?.profile.rawValue)
-        options.add("pdq_distance", pdqPolicy.maxDistance)
-        options.add("pdq_quality", pdqPolicy.qualityFloor)
-        options.add("pdq_dihedral", pdqPolicy.dihedral)
+        for option in signals.headerOptions { options.add(option.name, option.value.json) }
         options.add("skip_known_good", skipPerceptualForKnownGood)
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
-        header.add("options", options.value)
+        var header = ScanHeader(
+            tool: ScanHeader.Tool(version: toolVersion), started: started, roots: roots.map(\.escaped), plugins: plugins,
+            hashSets: hashSets, limits: limits.namedValues.map { ScanHeader.Limit(name: $0.name, value: $0.value) },
+            options: options.fields)
+        header.build = BuildInfo.current.headerJSON
         // Sharded scans (issue #17): which shard of which listing; `merge` reads and drops it.
-        if let shard { header.add("shard", shard.headerJSON) }
-        return header.value
+        header.shard = shard?.headerJSON
+        return header
     }
 }

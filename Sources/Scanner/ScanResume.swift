@@ -60,13 +60,15 @@ public enum ScanResume {
             var bytes = Array(UnsafeRawBufferPointer(start: line, count: count))
             if first {
                 first = false
-                guard let header = ManifestReader.object(bytes), header["record"] as? String == "scan" else {
+                guard case .header(var header)? = try? ManifestReader.line(bytes) else {
                     fclose(output)
                     unlink(resuming)
                     throw ResumeError("the manifest in '\(directory)' does not start with a scan header")
                 }
-                bytes = resumedHeader(bytes, started: started)
-            } else if let object = ManifestReader.object(bytes), let record = ManifestReader.item(object) {
+                header.resumed.append(started)
+                bytes = Array((header.manifestJSON.serialized + "\n").utf8)
+            } else if case .item(let item)? = try? ManifestReader.line(bytes) {
+                let record = item.record
                 let topLevel = record.path.layers.isEmpty
                 summary.add(record, bytesRead: topLevel && !record.hashes.isEmpty ? record.size ?? 0 : 0)
                 if topLevel { summary.memberBytes += record.container?.memberBytes ?? 0 }
@@ -87,20 +89,5 @@ public enum ScanResume {
         let journal = try ScanJournal(directory: directory, truncate: true)
         journal.record(ScanCheckpoint(entries: checkpoint.entries, bytes: written))
         return ResumePoint(entries: checkpoint.entries, summary: summary)
-    }
-
-    /// The header line with this run appended to its `resumed` list (which is its last field).
-    static func resumedHeader(_ line: [UInt8], started: Timestamp) -> [UInt8] {
-        var text = String(decoding: line, as: UTF8.self)
-        while text.hasSuffix("\n") { text.removeLast() }
-        let run = "{\"started\":\"\(started.rfc3339)\"}"
-        if text.hasSuffix("]}"), text.contains("\"resumed\":[") {
-            text.removeLast(2)
-            text += ",\(run)]}"
-        } else {
-            text.removeLast()
-            text += ",\"resumed\":[\(run)]}"
-        }
-        return Array((text + "\n").utf8)
     }
 }

@@ -1,3 +1,4 @@
+import BlindfoldCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,13 +14,17 @@ import Glibc
 enum CrashReportGuard {
     static let variable = "SWIFT_BACKTRACE"
 
-    /// Restarts the process with the reporter disabled; returns only when that is not needed
+    /// Restarts the process with the reporter disabled (through the dynamic loader again when
+    /// it was started that way: ``SelfExecutable``); returns only when that is not needed
     /// (or the restart failed, in which case the scan goes on with the runtime's default).
     static func ensureQuiet() {
         guard getenv(variable) == nil else { return }
         setenv(variable, "enable=no", 1)
-        let arguments = CommandLine.arguments.map { strdup($0) } + [nil]
+        let executable = SelfExecutable.current
+        let given = CommandLine.arguments
+        let argv = executable.argv(given.first ?? "blindfold", Array(given.dropFirst()))
+        let arguments = argv.map { strdup($0) } + [nil]
         defer { for argument in arguments { free(argument) } }
-        _ = execv("/proc/self/exe", arguments)
+        _ = execv(executable.path, arguments)
     }
 }

@@ -1,5 +1,6 @@
 import BlindfoldCore
 import KnownHashes
+import Signals
 
 /// Loads the `--known-bad` and `--known-good` sets (raw sets or `.bfhs` indexes); any problem
 /// is a one-line usage error.

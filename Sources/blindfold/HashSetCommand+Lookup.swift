@@ -2,6 +2,7 @@ import ArgumentParser
 import BlindfoldCore
 import Foundation
 import KnownHashes
+import Signals
 
 extension HashSetCommand {
     /// `blindfold hashset lookup`: matches a list of digests against a set and prints counts
@@ -49,7 +50,7 @@ extension HashSetCommand {
             }
             let batch: [[HashOutput]] = text.split(separator: "\n").map { line in
                 let hex = String(line).lowercased()
-                let key = pdq ? "pdq" : DigestAlgorithm(hexLength: hex.utf8.count)?.rawValue ?? "?"
+                let key = pdq ? PDQSignal.Key.hash : DigestAlgorithm(hexLength: hex.utf8.count)?.rawValue ?? "?"
                 return [HashOutput(key: key, value: .hex(hex))]
             }
             let pdqSet = Self.pdqPart(of: loaded)

@@ -5,6 +5,7 @@ import Glibc
 import BlindfoldCore
 import Isolation
 import PDQ
+import Signals
 
 /// The perceptual-hashing options `scan` and `triage` share: which image plugins run, how,
 /// and how their hashes are matched.
@@ -15,11 +16,12 @@ struct PerceptualArguments: ParsableArguments {
     @Option(name: .customLong("pdq-quality"), help: ArgumentHelp("Images whose PDQ quality is below this are hashed but never matched.", valueName: "0-100"))
     var pdqQuality: Int = PDQMatchPolicy.standard.qualityFloor
 
-    @Flag(name: .customLong("pdq-dihedral"), help: "Also compute and match the seven rotated and mirrored PDQ hashes of every image.")
-    var pdqDihedral = false
+    // PDQ's own options: flag, help and default are PDQ's declarations (`PDQPlugin.Option`).
+    @Flag(name: .customLong(PDQPlugin.Option.dihedral.flag), help: ArgumentHelp(PDQPlugin.Option.dihedral.help))
+    var pdqDihedral = PDQPlugin.Option.dihedral.defaultValue == .bool(true)
 
-    @Flag(name: .customLong("pdq-fast"), help: "Decode JPEGs at a reduced scale (short side kept at 1000 px or more): faster, a few bits from the reference.")
-    var pdqFast = false
+    @Flag(name: .customLong(PDQPlugin.Option.fast.flag), help: ArgumentHelp(PDQPlugin.Option.fast.help))
+    var pdqFast = PDQPlugin.Option.fast.defaultValue == .bool(true)
 
     @Flag(name: .customLong("phash"), help: "Also compute ImageHash's 64-bit pHash of every image (decodes JPEGs in full colour).")
     var phash = false
@@ -55,20 +57,33 @@ struct PerceptualArguments: ParsableArguments {
         PDQMatchPolicy(maxDistance: pdqDistance, qualityFloor: pdqQuality, dihedral: pdqDihedral)
     }
 
-    /// The options a decoder worker is started with: the same plugins, built the same way.
+    /// The signals of the run, PDQ under these thresholds.
+    var signals: SignalCatalog {
+        get throws {
+            do {
+                return try SignalCatalog.builtIn.replacing(PDQSignal(policy: policy))
+            } catch {
+                throw CommandLineError("signal catalog: \(error)")
+            }
+        }
+    }
+
+    /// The options a decoder worker is started with: every whole-item plugin's non-default
+    /// options, generated from the options it declares, so the worker builds the same plugins.
     var workerArguments: [String] {
-        var arguments = ["blindfold", "worker", "--image-pixels", String(imagePixels), "--worker-memory", String(workerMemory),
-                         "--parent", String(getpid())]
-        if pdqDihedral { arguments.append("--pdq-dihedral") }
-        if pdqFast { arguments.append("--pdq-fast") }
-        if phash { arguments.append("--phash") }
-        if noPDQ { arguments.append("--no-pdq") }
-        return arguments
+        ["blindfold", "worker", "--image-pixels", String(imagePixels), "--worker-memory", String(workerMemory),
+         "--parent", String(getpid())]
+            + PluginCatalog.workerPlugins(selection).flatMap(\.descriptor.optionArguments)
     }
 
     /// Decoder workers for these options, or nil with `--in-process`.
     var workerPool: WorkerPool? {
-        inProcess ? nil : WorkerPool(configuration: WorkerPoolConfiguration(arguments: workerArguments, itemTimeout: itemTimeout))
+        guard !inProcess else { return nil }
+        // From this binary wherever it lies, through the loader again when started that way.
+        let executable = SelfExecutable.current
+        let arguments = executable.argv(workerArguments[0], Array(workerArguments.dropFirst()))
+        return WorkerPool(configuration: WorkerPoolConfiguration(
+            executable: executable.path, arguments: arguments, itemTimeout: itemTimeout))
     }
 
     /// The plugin options these arguments describe.

@@ -3,6 +3,7 @@ import CryptoHashes
 import Isolation
 import PDQ
 import PHash
+import Signals
 
 /// The one place that lists the concrete plugins compiled into this binary.
 enum PluginCatalog {
@@ -16,6 +17,11 @@ enum PluginCatalog {
         var maxPixels = ScanLimits().imagePixels
     }
 
+    /// The digest plugins, which `verify` runs again on the evidence.
+    static let digests: [any HashPlugin] = CryptoHashes.all
+    /// The plugin that digests a manifest for its sidecar check and the report.
+    static let manifestDigest: any HashPlugin = CryptoHashes.sha256
+
     /// Every plugin the selection asks for, in the order their values appear in the manifest:
     /// digests first, then the perceptual hashes.
     static func plugins(_ selection: Selection) -> [any HashPlugin] {
@@ -24,6 +30,16 @@ enum PluginCatalog {
         if selection.phash { plugins.append(PHashPlugin(maxPixels: selection.maxPixels)) }
         return plugins
     }
+
+    /// Every whole-item plugin, built with the selection's options whether or not the scan runs
+    /// it: what a decoder worker serves (the scanner only asks for the ones it runs).
+    static func workerPlugins(_ selection: Selection) -> [any WholeItemPlugin] {
+        [PDQPlugin(options: selection.pdq ?? PDQOptions(maxPixels: selection.maxPixels)),
+         PHashPlugin(maxPixels: selection.maxPixels)]
+    }
+
+    /// Every option a plugin of this binary declares, for the command line's help and checks.
+    static var declaredOptions: [PluginOption] { PDQPlugin.Option.all }
 
     /// The registry of the selected plugins; a duplicate id is a start-up error. With `workers`,
     /// whole-item (decoding) plugins run in decoder worker processes.

@@ -14,10 +14,12 @@ struct PluginsCommand: ParsableCommand {
             [
                 descriptor.id, descriptor.version, descriptor.inputMode.rawValue, descriptor.accepts.description,
                 descriptor.sizeCap.map { "\($0) bytes" } ?? "none", descriptor.outputKeys.joined(separator: ","),
+                descriptor.options.isEmpty ? "-" : descriptor.options.map { "--" + $0.flag }.joined(separator: ","),
                 descriptor.summary,
             ]
         }
-        print(TextTable.render(header: ["ID", "VERSION", "MODE", "ACCEPTS", "SIZE CAP", "WRITES", "SUMMARY"], rows: rows))
+        print(TextTable.render(
+            header: ["ID", "VERSION", "MODE", "ACCEPTS", "SIZE CAP", "WRITES", "OPTIONS", "SUMMARY"], rows: rows))
     }
 }
 

@@ -199,7 +199,7 @@ struct ScanCommand: ParsableCommand {
         configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, profile: sniffProfile)
         configuration.checkpointBytes = checkpointBytes
         configuration.limits.imagePixels = perceptual.imagePixels
-        configuration.pdqPolicy = perceptual.policy
+        configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
 

@@ -43,9 +43,10 @@ enum ShardArguments {
             var capacity = 0
             defer { free(line) }
             let count = getline(&line, &capacity, stream)
-            guard count > 0, let line else { return nil }
-            let header = ManifestReader.object(UnsafeRawBufferPointer(start: line, count: count))
-            return (header?["shard"] as? [String: Any])?["listing_sha256"] as? String
+            guard count > 0, let line,
+                case .header(let header)? = try? ManifestReader.line(UnsafeRawBufferPointer(start: line, count: count))
+            else { return nil }
+            return ShardHeaderInfo(header.shard)?.listingSHA256
         }
         return nil
     }

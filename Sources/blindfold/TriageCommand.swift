@@ -90,7 +90,7 @@ struct TriageCommand: ParsableCommand {
             jobs: jobs ?? cores, ioJobs: jobs ?? cores, toolVersion: BlindfoldCommand.version)
         configuration.triage = true
         configuration.limits.imagePixels = perceptual.imagePixels
-        configuration.pdqPolicy = perceptual.policy
+        configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
         configuration.budgetSeconds = budget.seconds

@@ -54,12 +54,14 @@ struct TriageVerdict {
 
     /// Paths (with their archive members) of the known-bad items in a manifest.
     static func knownBadPaths(in manifest: String) -> [String] {
-        guard let data = FileManager.default.contents(atPath: manifest) else { return [] }
-        return data.split(separator: UInt8(ascii: "\n")).compactMap { line in
-            guard let object = ManifestReader.object(line), let record = ManifestReader.item(object),
-                record.matches.contains(where: { $0.role == .knownBad })
-            else { return nil }
-            return ([record.path.relative.escaped] + record.path.layers.map(\.member.escaped)).joined(separator: " » ")
+        var paths: [String] = []
+        try? ManifestReader.forEachLine(in: manifest) { _, line in
+            guard case .item(let item)? = try? ManifestReader.line(line),
+                item.record.matches.contains(where: { $0.role == .knownBad })
+            else { return }
+            let path = item.record.path
+            paths.append(([path.relative.escaped] + path.layers.map(\.member.escaped)).joined(separator: " » "))
         }
+        return paths
     }
 }

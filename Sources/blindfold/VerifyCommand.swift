@@ -1,6 +1,5 @@
 import ArgumentParser
 import BlindfoldCore
-import Crypto
 import Evidence
 import Foundation
 import Manifest
@@ -61,17 +60,18 @@ struct VerifyCommand: ParsableCommand {
         }
 
         // 2. Structure and counts.
-        let structure = ManifestStructure.check(manifest)
+        let structure = ManifestCheck(path: manifest)
         failures += structure.problems
         if structure.problems.isEmpty {
             lines.append("structure:  OK (\(structure.items.count) items; header, items and summary agree)")
         }
+        let rootCount = structure.header?.roots.count ?? 0
 
         // 3. The evidence.
         if !against.isEmpty, structure.problems.isEmpty {
             let roots = try against.map(CanonicalPath.existing)
-            guard roots.count == structure.rootCount else {
-                throw CommandLineError("verify: the scan had \(structure.rootCount) root(s); give --against once for each, in order")
+            guard roots.count == rootCount else {
+                throw CommandLineError("verify: the scan had \(rootCount) root(s); give --against once for each, in order")
             }
             let files = structure.items.filter { $0.path.layers.isEmpty && $0.status == .ok && !$0.hashes.isEmpty }
             let step = full ? 1 : max(1, (files.count + sample - 1) / sample)
@@ -102,96 +102,30 @@ struct VerifyCommand: ParsableCommand {
         }
     }
 
-    /// True when the file at `path` still has every digest the record holds.
+    /// True when the file at `path` still has every digest the record holds (recomputed with
+    /// the digest plugins).
     static func matches(_ record: ItemRecord, at path: PathBytes) -> Bool {
         guard let file = try? EvidenceFile(path: path, expected: nil) else { return false }
-        var md5 = Insecure.MD5()
-        var sha1 = Insecure.SHA1()
-        var sha256 = SHA256()
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
-        defer { buffer.deallocate() }
-        while true {
-            guard let count = try? file.read(into: buffer) else { return false }
-            if count == 0 { break }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<count])
-            md5.update(bufferPointer: chunk)
-            sha1.update(bufferPointer: chunk)
-            sha256.update(bufferPointer: chunk)
-        }
-        let fresh = ["md5": Hex.encode(md5.finalize()), "sha1": Hex.encode(sha1.finalize()), "sha256": Hex.encode(sha256.finalize())]
-        return record.hashes.allSatisfy { output in
-            guard case .hex(let value) = output.value, let now = fresh[output.key] else { return true }
-            return now == value
+        let fresh = RecomputedDigests.compute(
+            plugins: PluginCatalog.digests, item: ItemContext(mime: record.mime, size: record.size)
+        ) { buffer in try? file.read(into: buffer) }
+        guard let fresh else { return false }
+        return fresh.allSatisfy { output in
+            guard case .hex(let recorded)? = record.hash(output.key) else { return true }
+            return output.value == .hex(recorded)
         }
     }
 
+    /// The SHA-256 of the file at `path` as lower-case hex (a manifest's own digest).
     static func sha256(of path: String) throws -> String {
         guard let stream = fopen(path, "re") else { throw CommandLineError("verify: cannot read '\(path)'") }
         defer { fclose(stream) }
-        var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, stream) }
-            if count == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        let whole = ItemContext(mime: nil, size: nil)
+        let outputs = RecomputedDigests.compute(plugins: [PluginCatalog.manifestDigest], item: whole) { buffer in
+            let count = fread(buffer.baseAddress, 1, buffer.count, stream)
+            return count == 0 && ferror(stream) != 0 ? nil : count
         }
-        return Hex.encode(hasher.finalize())
-    }
-}
-
-/// A manifest read in full for `verify`: its items, its roots, and what does not add up.
-struct ManifestStructure {
-    var items: [ItemRecord] = []
-    var rootCount = 0
-    var problems: [String] = []
-
-    static func check(_ path: String) -> ManifestStructure {
-        var result = ManifestStructure()
-        guard let data = FileManager.default.contents(atPath: path) else {
-            result.problems.append("the manifest cannot be read")
-            return result
-        }
-        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        guard lines.last?.isEmpty == true else {
-            result.problems.append("the manifest does not end with a line break: it is cut off")
-            return result
-        }
-        var header: [String: Any]?
-        var summary: [String: Any]?
-        for (index, line) in lines.dropLast().enumerated() {
-            guard let object = ManifestReader.object(line) else {
-                result.problems.append("line \(index + 1) is not a JSON object")
-                continue
-            }
-            switch object["record"] as? String {
-            case "scan" where index == 0: header = object
-            case "summary" where index == lines.count - 2: summary = object
-            case "item" where index > 0 && index < lines.count - 2:
-                if let record = ManifestReader.item(object) {
-                    result.items.append(record)
-                } else {
-                    result.problems.append("line \(index + 1) is not a valid item record")
-                }
-            default: result.problems.append("line \(index + 1) is out of place")
-            }
-        }
-        guard let header, let summary else {
-            result.problems.append("the header or the summary line is missing")
-            return result
-        }
-        result.rootCount = (header["roots"] as? [Any])?.count ?? 0
-        if (summary["items"] as? Int) != result.items.count {
-            result.problems.append("the summary counts \(summary["items"] as? Int ?? -1) items, the manifest holds \(result.items.count)")
-        }
-        var statuses: [String: Int] = [:]
-        for record in result.items { statuses[record.status.rawValue, default: 0] += 1 }
-        if let recorded = summary["by_status"] as? [String: Int], recorded != statuses {
-            result.problems.append("the per-status counts do not match the items")
-        }
-        let bad = result.items.filter { $0.matches.contains { $0.role == .knownBad } }.count
-        if ((summary["matches"] as? [String: Any])?["known-bad"] as? Int) != bad {
-            result.problems.append("the known-bad count does not match the items")
-        }
-        return result
+        guard case .hex(let digest)? = outputs?.first?.value else { throw CommandLineError("verify: cannot read '\(path)'") }
+        return digest
     }
 }

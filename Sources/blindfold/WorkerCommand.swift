@@ -3,7 +3,8 @@ import Foundation
 import Isolation
 
 /// `blindfold worker`: the decoder worker the scanner starts from its own binary. Not for
-/// people: it reads requests on standard input and answers on standard output.
+/// people: it says hello, then reads requests and answers on descriptor 3, its end of the
+/// scanner's socket (Isolation/WireFormat.swift; standard input, output and error are `/dev/null`).
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
@@ -17,7 +18,7 @@ struct WorkerCommand: ParsableCommand {
     var parent: Int32?
 
     func run() throws {
-        let plugins = PluginCatalog.plugins(perceptual.selection).filter { $0.descriptor.inputMode == .wholeItem }
+        let plugins = PluginCatalog.workerPlugins(perceptual.selection)
         let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
         let code = WorkerLoop.run(plugins: plugins, memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent)
         throw ExitCode(code)

@@ -5,6 +5,13 @@ import Glibc
 
 CrashReportGuard.ensureQuiet()
 
+// `blindfold --version` prints what `blindfold version` does (library versions and the magic
+// database included), not only the version number.
+if CommandLine.arguments.dropFirst().elementsEqual(["--version"]) {
+    print(VersionCommand.textReport())
+    Glibc.exit(0)
+}
+
 // Argument errors exit with 2 (the documented "bad invocation" code) and one line on stderr,
 // not with swift-argument-parser's default 64 and a usage block.
 do {

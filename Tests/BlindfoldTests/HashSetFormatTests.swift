@@ -1,6 +1,7 @@
 import BlindfoldCore
 import Foundation
 @testable import KnownHashes
+import Signals
 import Testing
 
 /// Each source format parsed from small synthetic files written per FORMATS.md, with counts and

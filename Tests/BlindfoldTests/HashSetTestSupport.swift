@@ -1,6 +1,7 @@
 import BlindfoldCore
 import Foundation
 @testable import KnownHashes
+import Signals
 import Testing
 
 /// Writing small set files and building index files for the hash-set tests.

@@ -1,6 +1,7 @@
 import BlindfoldCore
 import Foundation
 @testable import KnownHashes
+import Signals
 import Testing
 
 /// PDQ near matching: hand-computed distances at the threshold, the quality floor, dihedral

@@ -2,6 +2,7 @@ import BlindfoldCore
 import Foundation
 import ImageDecoding
 import PDQ
+import Signals
 import Testing
 
 /// What PDQ must and must not match: edited copies of one photo, its rotations and mirrors,

@@ -1,15 +1,19 @@
 import Manifest
 
-/// The manifest reader: every line of the input parsed as JSON and, when it is an object,
-/// read as an item record (what `verify`, `export` and `--resume` do with a manifest).
+/// The manifest reader: every line of the input read as a header, item or summary (what
+/// `verify`, `export` and `--resume` do with a manifest), and what it read written back.
 enum ManifestTarget {
     /// The `manifest` target.
     static let target = FuzzTarget(
-        name: "manifest", summary: "ManifestReader.object and ManifestReader.item on each line"
+        name: "manifest", summary: "ManifestReader.line on each line, and the value written back"
     ) { bytes in
         for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-            guard let object = ManifestReader.object(line) else { continue }
-            if let item = ManifestReader.item(object) { _ = item.path }
+            switch try? ManifestReader.line(line) {
+            case .header(let header)?: _ = header.manifestJSON.serialized
+            case .item(let item)?: _ = item.manifestJSON(multipleRoots: item.record.path.rootIndex > 0).serialized
+            case .summary(let summary)?: _ = summary.manifestJSON.serialized
+            case nil: continue
+            }
         }
     }
 }

@@ -15,10 +15,16 @@ public struct EvidenceFile: ~Copyable {
     /// `fstat` taken right after opening.
     public let stat: FileStat
 
-    /// Opens `path`, expecting the object `expected` describes.
+    /// Opens `path` (absolute, or relative to the working directory), expecting the object
+    /// `expected` describes.
     public init(path: PathBytes, expected: FileStat?) throws(ItemReadError) {
+        try self.init(at: .root(path), expected: expected)
+    }
+
+    /// Opens the object at `location`, expecting the object `expected` describes.
+    public init(at location: EntryLocation, expected: FileStat?) throws(ItemReadError) {
         let fd: Int32
-        switch ReadOnlyOpen.open(path) {
+        switch ReadOnlyOpen.open(location) {
         case .success(let opened): fd = opened
         case .failure(let failure):
             if failure.code == ELOOP {

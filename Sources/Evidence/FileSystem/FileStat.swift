@@ -33,8 +33,13 @@ public struct FileStat: Sendable, Hashable {
 
     /// `lstat` of a path, or `stat` when `followingLinks` (only for the roots the user names).
     public static func of(_ path: PathBytes, followingLinks: Bool = false) -> Result<FileStat, SystemFailure> {
+        of(.root(path), followingLinks: followingLinks)
+    }
+
+    /// `lstat` of the object at `location` (`stat` when `followingLinks`).
+    static func of(_ location: EntryLocation, followingLinks: Bool = false) -> Result<FileStat, SystemFailure> {
         var raw = Glibc.stat()
-        let outcome = PathLocation.with(path) { directory, name in
+        let outcome = location.withLocation { directory, name in
             fstatat(directory, name, &raw, followingLinks ? 0 : AT_SYMLINK_NOFOLLOW) == 0 ? 0 : errno
         }
         switch outcome {

@@ -37,8 +37,13 @@ enum ReadOnlyOpen {
 
     /// Opens `path` with the safe flags plus `extra`; returns the descriptor.
     static func open(_ path: PathBytes, flags extra: Int32 = 0) -> Result<Int32, SystemFailure> {
+        open(.root(path), flags: extra)
+    }
+
+    /// Opens the object at `location` with the safe flags plus `extra`; returns the descriptor.
+    static func open(_ location: EntryLocation, flags extra: Int32 = 0) -> Result<Int32, SystemFailure> {
         let base = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | extra
-        let opened = PathLocation.with(path) { directory, name -> Result<Int32, SystemFailure> in
+        let opened = location.withLocation { directory, name -> Result<Int32, SystemFailure> in
             #if canImport(Glibc)
             let withNoAtime = openSafely(directory, name, base | noAccessTime)
             if withNoAtime >= 0 { return .success(withNoAtime) }

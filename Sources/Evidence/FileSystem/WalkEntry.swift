@@ -12,8 +12,8 @@ public struct WalkEntry: Sendable, Hashable {
 
     /// Where it is, relative to its root.
     public var path: VirtualPath
-    /// The absolute path to open it by.
-    public var absolute: PathBytes
+    /// Where to open it from: its parent directory's handle and its name (a root: its path).
+    public var location: EntryLocation
     /// What kind of object it is.
     public var kind: ItemKind
     /// `lstat` of the object, when that succeeded.

@@ -5,10 +5,11 @@ import CMagic
 public final class MagicCookie {
     private let cookie: OpaquePointer
 
-    /// Opens libmagic with `flags` and loads the system's compiled database.
+    /// Opens libmagic with `flags` and loads the compiled database ``MagicDatabase/current``
+    /// names (a portable release's own copy, else the system's).
     public init(flags: Int32) throws(MagicError) {
         guard let cookie = magic_open(flags) else { throw MagicError(message: "magic_open failed") }
-        guard magic_load(cookie, nil) == 0 else {
+        guard magic_load(cookie, MagicDatabase.current.loadPath) == 0 else {
             let message = magic_error(cookie).map { String(cString: $0) } ?? "magic_load failed"
             magic_close(cookie)
             throw MagicError(message: "the libmagic database could not be loaded: \(message)")

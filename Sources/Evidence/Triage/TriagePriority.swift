@@ -54,13 +54,13 @@ public enum TriagePriority: Int, Sendable, Comparable, CaseIterable {
         } ?? false
         guard case .read = entry.disposition else { return inSystemFolder ? .system : .other }
         if !inSystemFolder, let ext = entry.path.relative.fileExtension, mediaExtensions.contains(ext) { return .media }
-        if !inSystemFolder, looksLikeMedia(entry.absolute) { return .media }
+        if !inSystemFolder, looksLikeMedia(entry.location) { return .media }
         if (entry.stat?.size ?? 0) >= largeFileBytes { return .large }
         return inSystemFolder ? .system : .other
     }
 
-    private static func looksLikeMedia(_ path: PathBytes) -> Bool {
-        guard case .success(let fd) = ReadOnlyOpen.open(path) else { return false }
+    private static func looksLikeMedia(_ location: EntryLocation) -> Bool {
+        guard case .success(let fd) = ReadOnlyOpen.open(location) else { return false }
         defer { close(fd) }
         var head = [UInt8](repeating: 0, count: 12)
         let count = head.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// PDQ hash lists (FORMATS.md §5), one hash a line, in any of these shapes:
 /// - `pdq <hex>`: python-threatexchange's file exchange (lines of other signal types are

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// What one set file lists, as a parser produced it: exact digests per algorithm as flat
 /// fixed-width records, PDQ entries, and the labels (category and series or tags) entries carry.

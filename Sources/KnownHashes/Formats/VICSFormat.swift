@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// Project VIC VICS JSON, 1.x (`odata.metadata`) and 2.0 (`@odata.context`), in both shapes:
 /// `#Media` (the value is the Media array) and `#Cases` (Media under each case). UK CAID exports

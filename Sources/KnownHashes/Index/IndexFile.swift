@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// A `.bfhs` index, mapped and checked: header, size, checksum and every section's bounds are
 /// verified on open, so a corrupted or truncated file is refused before it is used.

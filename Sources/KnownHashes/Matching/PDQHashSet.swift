@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// Near matching of items' PDQ hashes against a set's PDQ entries, under a ``PDQMatchPolicy``.
 ///
@@ -42,25 +43,15 @@ public struct PDQHashSet: KnownHashSet {
         guard let best = nearest(for: hashes, linear: false) else { return [] }
         let label = Int(labels[best.entry])
         return [Match(
-            set: info.name, role: info.role, algorithm: "pdq", category: label < categories.count ? categories[label] : nil,
+            set: info.name, role: info.role, algorithm: PDQSignal.Key.hash, category: label < categories.count ? categories[label] : nil,
             distance: best.distance)]
     }
 
     /// The nearest entry for an item's outputs, by the index or (`linear`) by a linear scan.
     func nearest(for hashes: [HashOutput], linear: Bool) -> (distance: Int, entry: Int)? {
-        var hash: PDQHash?
-        var variants: [PDQHash] = []
-        for output in hashes {
-            switch (output.key, output.value) {
-            case ("pdq", .hex(let hex)): hash = PDQHash(hex: hex)
-            case ("pdq_quality", .integer(let quality)) where quality < policy.qualityFloor: return nil
-            case ("pdq_dihedral", .hexList(let list)) where policy.dihedral: variants = list.compactMap { PDQHash(hex: $0) }
-            default: continue
-            }
-        }
-        guard let hash else { return nil }
+        guard let queries = policy.queries(for: hashes) else { return nil }
         var best: (distance: Int, entry: Int)?
-        for query in [hash] + variants {
+        for query in queries {
             let found = linear
                 ? index.nearestLinear(to: query, within: policy.maxDistance)
                 : index.nearest(to: query, within: policy.maxDistance)

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// Near-neighbour search over PDQ hashes: the entry nearest to a query within a Hamming
 /// distance, exactly as a linear scan finds it, but without scanning.

@@ -12,13 +12,15 @@ public struct CASEExporter: ManifestExporter {
     private var seed = ""
     private var index = 0
     private var results: [String] = []
-    private var header: [String: Any] = [:]
+    private var tool = ScanHeader.Tool(version: "")
+    private var started = ""
 
     public init() {}
 
-    public mutating func begin(header: [String: Any]) -> String {
-        self.header = header
-        seed = (header["started"] as? String ?? "") + "\n" + ((header["roots"] as? [String]) ?? []).joined(separator: "\n")
+    public mutating func begin(header: ScanHeader) -> String {
+        tool = header.tool
+        started = header.started.rfc3339
+        seed = started + "\n" + header.roots.joined(separator: "\n")
         return """
             {"@context":{"kb":"http://example.org/kb/",\
             "case-investigation":"https://ontology.caseontology.org/case/investigation/",\
@@ -77,19 +79,18 @@ public struct CASEExporter: ManifestExporter {
         return (index == 1 ? "" : ",\n") + file.value.serialized
     }
 
-    public mutating func end(summary: [String: Any]) -> String {
-        let tool = header["tool"] as? [String: Any]
+    public mutating func end(summary: SummaryRecord) -> String {
         var toolNode = JSONObjectBuilder()
         toolNode.add("@id", id("Tool", 0, 1))
         toolNode.add("@type", "uco-tool:Tool")
-        toolNode.add("uco-core:name", tool?["name"] as? String ?? "blindfold")
-        toolNode.add("uco-tool:version", tool?["version"] as? String ?? "")
+        toolNode.add("uco-core:name", tool.name)
+        toolNode.add("uco-tool:version", tool.version)
         var action = JSONObjectBuilder()
         action.add("@id", id("InvestigativeAction", 0, 2))
         action.add("@type", "case-investigation:InvestigativeAction")
         action.add("uco-core:name", "blindfold scan")
-        if let started = header["started"] as? String { action.add("uco-action:startTime", Self.dateTime(started)) }
-        if let finished = summary["finished"] as? String { action.add("uco-action:endTime", Self.dateTime(finished)) }
+        action.add("uco-action:startTime", Self.dateTime(started))
+        action.add("uco-action:endTime", Self.dateTime(summary.finished.rfc3339))
         action.add("uco-action:instrument", .object([("@id", .string(id("Tool", 0, 1)))]))
         action.add("uco-action:result", .array(results.map { .object([("@id", .string($0))]) }))
         return (index == 0 ? "" : ",\n") + toolNode.value.serialized + ",\n" + action.value.serialized + "\n]}\n"

@@ -1,19 +1,23 @@
 import BlindfoldCore
+import Foundation
+import Signals
 
 /// One row per item, RFC 4180 (CRLF line ends, fields with commas, quotes or line breaks
 /// quoted, quotes doubled). Text that a spreadsheet would run as a formula (starting with
 /// `=`, `+`, `-`, `@`, tab or CR) gets a leading `'`, so a hostile file name stays text.
-/// Columns: docs/EXPORTS.md.
+/// Columns: docs/EXPORTS.md; each signal's columns (PDQ's `pdq`, `pdq_quality`, `pdq_distance`)
+/// come from the signal catalog, after the fixed ones.
 public struct CSVExporter: ManifestExporter {
-    static let columns = [
+    static let fixedColumns = [
         "root", "path", "members", "kind", "size", "mtime", "mime", "extension_mismatch", "md5", "sha1", "sha256",
-        "known_bad_sets", "known_good_sets", "categories", "status", "reason", "path_b64", "pdq", "pdq_quality",
-        "pdq_distance",
+        "known_bad_sets", "known_good_sets", "categories", "status", "reason", "path_b64",
     ]
+    private let signalColumns: [SignalColumn]
 
-    public init() {}
+    /// An exporter with the columns of `signals`.
+    public init(signals: SignalCatalog = .builtIn) { signalColumns = signals.csvColumns }
 
-    public mutating func begin(header: [String: Any]) -> String { Self.row(Self.columns) }
+    public mutating func begin(header: ScanHeader) -> String { Self.row(Self.fixedColumns + signalColumns.map(\.name)) }
 
     public mutating func item(_ record: ItemRecord) -> String {
         func hash(_ key: String) -> String {
@@ -23,9 +27,6 @@ public struct CSVExporter: ManifestExporter {
         func sets(_ role: HashSetRole) -> String {
             Array(Set(record.matches.filter { $0.role == role }.map(\.set))).sorted().joined(separator: ";")
         }
-        var quality = ""
-        if case .integer(let value)? = record.hash("pdq_quality") { quality = String(value) }
-        let distance = record.matches.compactMap { $0.algorithm == "pdq" ? $0.distance : nil }.min().map(String.init) ?? ""
         let categories = Array(Set(record.matches.filter { $0.role == .knownBad }.map { $0.category ?? "uncategorised" }))
             .sorted().joined(separator: ";")
         return Self.row([
@@ -35,11 +36,10 @@ public struct CSVExporter: ManifestExporter {
             record.extensionMismatch.map { $0 ? "true" : "false" } ?? "", hash("md5"), hash("sha1"), hash("sha256"),
             Self.text(sets(.knownBad)), Self.text(sets(.knownGood)), Self.text(categories), record.status.rawValue,
             Self.text(record.reason ?? ""), record.path.relative.isValidUTF8 ? "" : record.path.relative.base64,
-            hash("pdq"), quality, distance,
-        ])
+        ] + signalColumns.map { $0.value(record) })
     }
 
-    public mutating func end(summary: [String: Any]) -> String { "" }
+    public mutating func end(summary: SummaryRecord) -> String { "" }
 
     /// Neutralises spreadsheet formulas.
     static func text(_ value: String) -> String {

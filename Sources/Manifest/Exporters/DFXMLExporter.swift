@@ -6,19 +6,16 @@ import BlindfoldCore
 public struct DFXMLExporter: ManifestExporter {
     public init() {}
 
-    public mutating func begin(header: [String: Any]) -> String {
-        let tool = header["tool"] as? [String: Any]
+    public mutating func begin(header: ScanHeader) -> String {
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         text += "<dfxml xmlns=\"http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML\""
         text += " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" version=\"1.2.0\">\n"
         text += "  <metadata><dc:type>Hash List</dc:type></metadata>\n"
-        text += "  <creator>\n    <program>\(Self.escape(tool?["name"] as? String ?? "blindfold"))</program>\n"
-        text += "    <version>\(Self.escape(tool?["version"] as? String ?? ""))</version>\n"
-        if let started = header["started"] as? String {
-            text += "    <execution_environment><start_time>\(Self.escape(started))</start_time></execution_environment>\n"
-        }
+        text += "  <creator>\n    <program>\(Self.escape(header.tool.name))</program>\n"
+        text += "    <version>\(Self.escape(header.tool.version))</version>\n"
+        text += "    <execution_environment><start_time>\(Self.escape(header.started.rfc3339))</start_time></execution_environment>\n"
         text += "  </creator>\n"
-        for root in header["roots"] as? [String] ?? [] {
+        for root in header.roots {
             text += "  <source><image_filename>\(Self.escape(root))</image_filename></source>\n"
         }
         return text
@@ -40,7 +37,7 @@ public struct DFXMLExporter: ManifestExporter {
         return text + "  </fileobject>\n"
     }
 
-    public mutating func end(summary: [String: Any]) -> String { "</dfxml>\n" }
+    public mutating func end(summary: SummaryRecord) -> String { "</dfxml>\n" }
 
     /// XML text escaping; characters outside XML 1.0's Char production become `\xHH`.
     static func escape(_ value: String) -> String {

@@ -10,7 +10,7 @@ import BlindfoldCore
 public struct HTMLReport: ManifestExporter {
     private let manifestSHA256: String
     private let includePaths: Bool
-    private var header: [String: Any] = [:]
+    private var header: ScanHeader?
     private var byStatus: [String: Int] = [:]
     private var byType: [String: Int] = [:]
     private var bySet: [String: Int] = [:]
@@ -30,7 +30,7 @@ public struct HTMLReport: ManifestExporter {
         self.includePaths = includePaths
     }
 
-    public mutating func begin(header: [String: Any]) -> String {
+    public mutating func begin(header: ScanHeader) -> String {
         self.header = header
         return ""
     }
@@ -61,7 +61,7 @@ public struct HTMLReport: ManifestExporter {
         return ""
     }
 
-    public mutating func end(summary: [String: Any]) -> String {
+    public mutating func end(summary: SummaryRecord) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8">
@@ -82,38 +82,36 @@ public struct HTMLReport: ManifestExporter {
             File names of known-bad items are \(includePaths ? "listed at the end" : "not included (see the manifest, or run the report with --include-paths)").</p>
 
             """
-        let complete = summary["complete"] as? Bool ?? false
+        let complete = summary.complete
         html += "<p>\(knownBad > 0 ? "<span class=\"bad\">\(knownBad) item(s) matched a known-bad set.</span>" : "<span class=\"ok\">No item matched a known-bad set.</span>") "
         html += complete ? "The scan is complete.</p>\n" : "<span class=\"bad\">The scan is incomplete.</span></p>\n"
 
-        let tool = header["tool"] as? [String: Any]
         html += "<h2>Scan</h2>\n<table>\n"
-        html += row("Tool", "\(tool?["name"] as? String ?? "") \(tool?["version"] as? String ?? "")")
-        html += row("Started", header["started"] as? String ?? "")
-        html += row("Finished", summary["finished"] as? String ?? "")
-        html += row("Duration", "\(summary["duration_s"] ?? "") s")
-        for (index, root) in (header["roots"] as? [String] ?? []).enumerated() { html += row("Root \(index)", root, code: true) }
-        let plugins = (header["plugins"] as? [[String: Any]] ?? []).map { "\($0["id"] ?? "") \($0["version"] ?? "")" }
-        html += row("Plugins", plugins.joined(separator: ", "))
-        for (key, value) in (header["options"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
-            html += row("Option \(key)", ManifestReader.display(value))
+        html += row("Tool", "\(header?.tool.name ?? "") \(header?.tool.version ?? "")")
+        html += row("Started", header?.started.rfc3339 ?? "")
+        html += row("Finished", summary.finished.rfc3339)
+        html += row("Duration", "\(JSONValue.double(summary.durationSeconds).serialized) s")
+        for (index, root) in (header?.roots ?? []).enumerated() { html += row("Root \(index)", root, code: true) }
+        html += row("Plugins", (header?.plugins ?? []).map { "\($0.id) \($0.version)" }.joined(separator: ", "))
+        for option in (header?.options ?? []).sorted(by: { $0.key < $1.key }) {
+            html += row("Option \(option.key)", Self.display(option.value))
         }
-        for (key, value) in (header["limits"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
-            html += row("Limit \(key)", ManifestReader.display(value))
+        for limit in (header?.limits ?? []).sorted(by: { $0.name < $1.name }) {
+            html += row("Limit \(limit.name)", String(limit.value))
         }
         html += "</table>\n<h2>Integrity</h2>\n<table>\n"
         html += row("Manifest SHA-256", manifestSHA256, code: true)
         html += "</table>\n"
-        let sets = header["hashsets"] as? [[String: Any]] ?? []
+        let sets = header?.hashSets ?? []
         if !sets.isEmpty {
             html += "<table><tr><th>Hash set</th><th>Role</th><th>Format</th><th>Entries</th><th>SHA-256 of the set file</th></tr>\n"
             for set in sets {
-                html += "<tr><td>\(escape(set["name"]))</td><td>\(escape(set["role"]))</td><td>\(escape(set["format"]))</td>"
-                html += "<td class=\"n\">\(escape(set["entries"]))</td><td><code>\(escape(set["sha256"]))</code></td></tr>\n"
+                html += "<tr><td>\(escape(set.name))</td><td>\(escape(set.role.rawValue))</td><td>\(escape(set.format))</td>"
+                html += "<td class=\"n\">\(set.entries)</td><td><code>\(escape(set.sha256))</code></td></tr>\n"
             }
             html += "</table>\n"
         }
-        html += "<h2>Items by status</h2>\n<p>\(items) items, \(summary["bytes"] ?? 0) bytes read.</p>\n"
+        html += "<h2>Items by status</h2>\n<p>\(items) items, \(summary.tallies.bytes) bytes read.</p>\n"
         html += chart(byStatus, label: "Items by status")
         html += "<h2>Known-bad matches</h2>\n<p>\(knownBad) known-bad item(s); \(knownGood) known-good item(s).</p>\n"
         if !bySet.isEmpty { html += "<h3>By set</h3>\n" + chart(bySet, label: "Known-bad items by set") }
@@ -153,10 +151,18 @@ public struct HTMLReport: ManifestExporter {
         return svg + "</svg>\n"
     }
 
-    private func escape(_ value: Any?) -> String {
-        guard let value else { return "" }
+    /// An option's value as text: numbers and strings as they are, lists comma-separated.
+    static func display(_ value: JSONValue) -> String {
+        switch value {
+        case .string(let text): text
+        case .array(let elements): elements.map(display).joined(separator: ", ")
+        default: value.serialized
+        }
+    }
+
+    private func escape(_ value: String) -> String {
         var output = ""
-        for character in "\(value)" {
+        for character in value {
             switch character {
             case "&": output += "&amp;"
             case "<": output += "&lt;"

@@ -4,33 +4,27 @@ import Glibc
 import Darwin
 #endif
 import BlindfoldCore
-import Foundation
 
 /// A format the manifest can be exported to. Exporters read the manifest only, never the
 /// evidence, and see the items one at a time (memory does not grow with the manifest).
 public protocol ManifestExporter {
     /// Text before the first item (a header row, an XML prologue).
-    mutating func begin(header: [String: Any]) -> String
+    mutating func begin(header: ScanHeader) -> String
     /// The text for one item.
     mutating func item(_ record: ItemRecord) -> String
     /// Text after the last item.
-    mutating func end(summary: [String: Any]) -> String
-}
-
-/// A manifest that cannot be exported or verified: which line and why.
-public struct ManifestReadError: Error, Sendable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
+    mutating func end(summary: SummaryRecord) -> String
 }
 
 /// Streams a manifest through an exporter into `output`, written under a temporary name and
 /// renamed when complete.
 public enum ManifestExport {
+    /// Reads `manifest` through ``ManifestReader`` (header first, items, summary last) and
+    /// writes what `exporter` makes of it to `output`; nothing is left under `output` on failure.
     public static func run(manifest: String, output: String, exporter: inout some ManifestExporter) throws {
-        guard let input = fopen(manifest, "re") else {
+        guard access(manifest, R_OK) == 0 else {
             throw ManifestReadError("cannot read '\(manifest)': \(String(cString: strerror(errno)))")
         }
-        defer { fclose(input) }
         let temporary = output + ".partial-\(getpid())"
         guard let stream = fopen(temporary, "we") else {
             throw ManifestReadError("cannot write '\(output)': \(String(cString: strerror(errno)))")
@@ -41,30 +35,29 @@ public enum ManifestExport {
             if failed { unlink(temporary) }
         }
         func emit(_ text: String) { _ = text.withCString { fputs($0, stream) } }
-        var line: UnsafeMutablePointer<CChar>?
-        var capacity = 0
-        defer { free(line) }
-        var number = 0
         var began = false
-        var summary: [String: Any]?
-        while getline(&line, &capacity, input) > 0, let line {
-            number += 1
-            guard let object = ManifestReader.object(Array(UnsafeRawBufferPointer(start: line, count: strlen(line)))) else {
-                throw ManifestReadError("\(manifest):\(number): not a JSON object")
-            }
-            switch object["record"] as? String {
-            case "scan" where !began:
-                emit(exporter.begin(header: object))
-                began = true
-            case "item" where began && summary == nil:
-                guard let record = ManifestReader.item(object) else {
-                    throw ManifestReadError("\(manifest):\(number): not a valid item record")
+        var summary: SummaryRecord?
+        try ManifestReader.forEachLine(in: manifest) { number, bytes in
+            let line: ManifestLine
+            do throws(ManifestReadError) {
+                line = try ManifestReader.line(bytes)
+            } catch {
+                switch error.kind {
+                case .notJSONObject: throw ManifestReadError("\(manifest):\(number): not a JSON object")
+                case .invalidRecord: throw ManifestReadError("\(manifest):\(number): \(error)")
+                case .unknownRecord, .manifest: throw Self.unexpected(manifest, number)
                 }
-                emit(exporter.item(record))
-            case "summary" where began && summary == nil:
-                summary = object
+            }
+            switch line {
+            case .header(let header) where !began:
+                emit(exporter.begin(header: header))
+                began = true
+            case .item(let item) where began && summary == nil:
+                emit(exporter.item(item.record))
+            case .summary(let record) where began && summary == nil:
+                summary = record
             default:
-                throw ManifestReadError("\(manifest):\(number): unexpected line (header, items, summary expected)")
+                throw Self.unexpected(manifest, number)
             }
         }
         guard let summary else { throw ManifestReadError("\(manifest): no summary line: the manifest is incomplete") }
@@ -73,6 +66,10 @@ public enum ManifestExport {
             throw ManifestReadError("cannot write '\(output)': \(String(cString: strerror(errno)))")
         }
         failed = false
+    }
+
+    private static func unexpected(_ manifest: String, _ number: Int) -> ManifestReadError {
+        ManifestReadError("\(manifest):\(number): unexpected line (header, items, summary expected)")
     }
 }
 

@@ -1,5 +1,6 @@
 import BlindfoldCore
 import Crypto
+import Signals
 
 /// Project VIC VICS JSON 2.0 (`Default` profile, `#Cases` shape): one case for the scan, one
 /// Media entry per item read in full, with MD5 and SHA-1 in their fields and SHA-256 as an
@@ -9,19 +10,23 @@ import Crypto
 /// its match status in `Comments`. `onlyMatches` keeps the known-bad hits only, for sharing.
 public struct VICSExporter: ManifestExporter {
     private let onlyMatches: Bool
+    private let alternativeHashes: [(key: String, hashName: String)]
     private var mediaID = 0
 
-    /// An exporter; `onlyMatches` writes only items with a known-bad match.
-    public init(onlyMatches: Bool = false) { self.onlyMatches = onlyMatches }
+    /// An exporter; `onlyMatches` writes only items with a known-bad match. Each signal of
+    /// `signals` adds its `AlternativeHashes` after SHA-256.
+    public init(onlyMatches: Bool = false, signals: SignalCatalog = .builtIn) {
+        self.onlyMatches = onlyMatches
+        alternativeHashes = [("sha256", "SHA256")] + signals.vicsAlternativeHashes
+    }
 
-    public mutating func begin(header: [String: Any]) -> String {
-        let tool = header["tool"] as? [String: Any]
-        let started = header["started"] as? String ?? ""
-        let roots = (header["roots"] as? [String] ?? []).joined(separator: "\n")
+    public mutating func begin(header: ScanHeader) -> String {
+        let started = header.started.rfc3339
+        let roots = header.roots.joined(separator: "\n")
         var caseObject = JSONObjectBuilder()
         caseObject.add("CaseID", Self.caseID(started + "\n" + roots))
-        caseObject.add("SourceApplicationName", tool?["name"] as? String ?? "blindfold")
-        caseObject.add("SourceApplicationVersion", tool?["version"] as? String ?? "")
+        caseObject.add("SourceApplicationName", header.tool.name)
+        caseObject.add("SourceApplicationVersion", header.tool.version)
         var text = "{\"@odata.context\":\"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Cases\","
         text += "\"value\":["
         let opened = caseObject.value.serialized
@@ -51,7 +56,7 @@ public struct VICSExporter: ManifestExporter {
         file.add("Written", record.mtime?.rfc3339)
         media.add("MediaFiles", .array([file.value]))
         var alternatives: [JSONValue] = []
-        for (key, name) in [("sha256", "SHA256"), ("pdq", "PDQ")] {
+        for (key, name) in alternativeHashes {
             guard case .hex(let value)? = record.hash(key) else { continue }
             var alternative = JSONObjectBuilder()
             alternative.add("MD5", md5)
@@ -65,7 +70,7 @@ public struct VICSExporter: ManifestExporter {
         return (mediaID == 1 ? "" : ",\n") + media.value.serialized
     }
 
-    public mutating func end(summary: [String: Any]) -> String { "\n]}]}\n" }
+    public mutating func end(summary: SummaryRecord) -> String { "\n]}]}\n" }
 
     /// A stable UUID-shaped id for the scan (SHA-256 of its start time and roots).
     static func caseID(_ seed: String) -> String {

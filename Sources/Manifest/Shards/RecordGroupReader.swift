@@ -52,15 +52,19 @@ final class RecordGroupReader {
     private func readItem() throws(ShardMergeError) -> (line: [UInt8], record: ItemRecord)? {
         guard !ended else { return nil }
         guard let line = reader.next() else { throw ShardMergeError("\(name): the manifest ends without a summary") }
-        guard let object = ManifestReader.object(line) else {
-            throw ShardMergeError("\(name): line \(reader.lineNumber) is not a JSON object")
+        let parsed: ManifestLine
+        do { parsed = try ManifestReader.line(line) } catch {
+            throw ShardMergeError("\(name): line \(reader.lineNumber) cannot be read (\(error))")
         }
-        if object["record"] as? String == "summary" {
+        let record: ItemRecord
+        switch parsed {
+        case .summary:
             ended = true
             return nil
-        }
-        guard let record = ManifestReader.item(object) else {
-            throw ShardMergeError("\(name): line \(reader.lineNumber) is not an item record")
+        case .item(let item):
+            record = item.record
+        case .header:
+            throw ShardMergeError("\(name): line \(reader.lineNumber) is a second header")
         }
         return (line, record)
     }

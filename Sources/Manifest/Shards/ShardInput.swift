@@ -13,19 +13,17 @@ import Foundation
 final class ShardInput {
     /// The folder as given.
     let directory: String
-    /// The header line, as written.
-    let headerLine: [UInt8]
-    /// The header, parsed.
-    let header: [String: Any]
+    /// The header.
+    let header: ScanHeader
     /// The header's `shard` object.
-    let shard: [String: Any]
-    /// `shard.index` and `shard.count`.
-    let index: Int
-    let count: Int
-    /// The summary, parsed.
-    let summary: [String: Any]
+    let shard: ShardHeaderInfo
+    /// The summary line.
+    let summary: SummaryRecord
     /// The manifest's SHA-256 (checked against the sidecar).
     let manifestSHA256: String
+
+    var index: Int { shard.index }
+    var count: Int { shard.count }
 
     /// Checks the shard in `directory`; reads its manifest once.
     init(directory: String) throws(ShardMergeError) {
@@ -56,28 +54,21 @@ final class ShardInput {
             throw ShardMergeError(
                 "'\(manifest)' does not match its sidecar \(ManifestWriter.sidecarName) (changed or damaged since it was written)")
         }
-        guard let first, let header = ManifestReader.object(first), header["record"] as? String == "scan" else {
+        guard let first, case .header(let header)? = try? ManifestReader.line(first) else {
             throw ShardMergeError("'\(manifest)' does not start with a scan header")
         }
-        guard let shard = header["shard"] as? [String: Any], let index = (shard["index"] as? NSNumber)?.intValue,
-            let count = (shard["count"] as? NSNumber)?.intValue
-        else {
+        guard let shard = ShardHeaderInfo(header.shard) else {
             throw ShardMergeError("'\(directory)' holds a scan that is not a shard (made without --shard I/N)")
         }
-        guard last.last == UInt8(ascii: "\n"), let summary = ManifestReader.object(last),
-            summary["record"] as? String == "summary"
-        else {
+        guard last.last == UInt8(ascii: "\n"), case .summary(let summary)? = try? ManifestReader.line(last) else {
             throw ShardMergeError("'\(manifest)' does not end with a summary line")
         }
-        guard summary["complete"] as? Bool == true else {
+        guard summary.complete else {
             throw ShardMergeError(
-                "shard \(index) of \(count) in '\(directory)' is incomplete: finish it with 'blindfold scan --resume \(directory)', then merge")
+                "shard \(shard.index) of \(shard.count) in '\(directory)' is incomplete: finish it with 'blindfold scan --resume \(directory)', then merge")
         }
-        self.headerLine = first
         self.header = header
         self.shard = shard
-        self.index = index
-        self.count = count
         self.summary = summary
     }
 
@@ -85,33 +76,30 @@ final class ShardInput {
     private static func shardName(in directory: String) -> String {
         for name in [ManifestWriter.partialName, ManifestWriter.fileName] {
             guard let reader = LineReader(path: directory + "/" + name), let line = reader.next(),
-                let shard = ManifestReader.object(line)?["shard"] as? [String: Any],
-                let index = (shard["index"] as? NSNumber)?.intValue, let count = (shard["count"] as? NSNumber)?.intValue
+                case .header(let header)? = try? ManifestReader.line(line), let shard = ShardHeaderInfo(header.shard)
             else { continue }
-            return "shard \(index) of \(count)"
+            return "shard \(shard.index) of \(shard.count)"
         }
         return "the shard"
     }
 
-    /// The header fields that must agree between the shards of one scan: everything but the
-    /// times, the `shard` object and the worker counts (which do not change item lines).
-    var invocation: [String: Any] {
+    /// The header as it must agree between the shards of one scan: without the times, the
+    /// `shard` object and the worker counts (which do not change item lines).
+    var invocation: ScanHeader {
         var fields = header
-        for key in ["started", "resumed", "shard"] { fields.removeValue(forKey: key) }
-        if var options = fields["options"] as? [String: Any] {
-            options.removeValue(forKey: "jobs")
-            options.removeValue(forKey: "io_jobs")
-            fields["options"] = options
-        }
+        fields.started = Timestamp(seconds: 0)
+        fields.resumed = []
+        fields.shard = nil
+        fields.options = fields.options.filter { $0.key != "jobs" && $0.key != "io_jobs" }
         return fields
     }
 
     /// The shard's start, from its header.
-    var started: Timestamp? { (header["started"] as? String).flatMap(Timestamp.init(rfc3339:)) }
+    var started: Timestamp { header.started }
 
     /// The shard's end, from its summary.
-    var finished: Timestamp? { (summary["finished"] as? String).flatMap(Timestamp.init(rfc3339:)) }
+    var finished: Timestamp { summary.finished }
 
-    /// `shard.listing_sha256`.
-    var listingSHA256: String { shard["listing_sha256"] as? String ?? "" }
+    /// The listing's SHA-256.
+    var listingSHA256: String { shard.listingSHA256 }
 }

@@ -49,7 +49,7 @@ public struct ShardMerge {
     }
 
     /// The scanned roots, as the headers give them (for keeping the output outside them).
-    public var roots: [String] { inputs.first?.header["roots"] as? [String] ?? [] }
+    public var roots: [String] { inputs.first?.header.roots ?? [] }
 
     /// Writes `directory/manifest.jsonl` and its sidecar (the folder exists); returns the
     /// tallies and the merged manifest's SHA-256. On failure nothing is left in `directory`.
@@ -103,18 +103,13 @@ public struct ShardMerge {
         return summary
     }
 
-    /// Shard 0's header without its `shard` object, started when the first shard started, with
-    /// the `shards` object (every shard's manifest SHA-256 and times) as its last field.
+    /// Shard 0's header without its `shard` object or `resumed` list, started when the first
+    /// shard started, with the `shards` object (every shard's manifest SHA-256 and times).
     private func mergedHeader() throws(ShardMergeError) -> [UInt8] {
-        var text = String(decoding: inputs[0].headerLine, as: UTF8.self)
-        // A quote inside a JSON string is escaped, so this only matches the header's own field.
-        guard let cut = text.range(of: ",\"shard\":{") else { throw ShardMergeError("shard 0's header has no shard field") }
-        text = String(text[..<cut.lowerBound])
-        if let start = earliestStart, let field = text.range(of: "\"started\":\"") {
-            if let end = text[field.upperBound...].firstIndex(of: "\"") {
-                text.replaceSubrange(field.upperBound..<end, with: start.rfc3339)
-            }
-        }
+        var header = inputs[0].header
+        header.shard = nil
+        header.resumed = []
+        header.started = earliestStart
         var shards = JSONObjectBuilder()
         shards.add("count", inputs.count)
         shards.add("listing_sha256", inputs[0].listingSHA256)
@@ -123,47 +118,44 @@ public struct ShardMerge {
             var part = JSONObjectBuilder()
             part.add("index", input.index)
             part.add("manifest_sha256", input.manifestSHA256)
-            part.add("started", input.header["started"] as? String)
-            part.add("finished", input.summary["finished"] as? String)
-            part.add("resumed", (input.header["resumed"] as? [Any])?.count)
-            part.add("items", (input.summary["items"] as? NSNumber)?.intValue)
-            part.add("bytes", (input.summary["bytes"] as? NSNumber)?.int64Value)
+            part.add("started", input.started.rfc3339)
+            part.add("finished", input.finished.rfc3339)
+            if !input.header.resumed.isEmpty { part.add("resumed", input.header.resumed.count) }
+            part.add("items", input.summary.tallies.items)
+            part.add("bytes", input.summary.tallies.bytes)
             return part.value
         }))
-        text += ",\"shards\":" + shards.value.serialized + "}\n"
-        return Array(text.utf8)
+        header.shards = shards.value
+        return Array((header.manifestJSON.serialized + "\n").utf8)
     }
 
     private func summaryJSON(_ summary: ScanSummary) -> JSONValue {
-        let finished = inputs.compactMap(\.finished).max() ?? Timestamp.now()
-        let duration = earliestStart.map { $0.seconds(until: finished) } ?? 0
-        return summary.manifestJSON(finished: finished, durationSeconds: max(0, duration), complete: true)
+        let finished = inputs.map(\.finished).max() ?? Timestamp.now()
+        return SummaryRecord(
+            finished: finished, durationSeconds: max(0, earliestStart.seconds(until: finished)), complete: true,
+            tallies: summary
+        ).manifestJSON
     }
 
-    private var earliestStart: Timestamp? { inputs.compactMap(\.started).min() }
+    private var earliestStart: Timestamp { inputs.map(\.started).min() ?? Timestamp.now() }
 
     /// Seconds from the first shard's start to the earliest known-bad match any shard wrote.
     private var firstKnownBad: Double? {
-        guard let start = earliestStart else { return nil }
-        return inputs.compactMap { input -> Double? in
-            guard let started = input.started, let seconds = (input.summary["first_known_bad_s"] as? NSNumber)?.doubleValue
-            else { return nil }
-            return start.seconds(until: started) + seconds
+        inputs.compactMap { input -> Double? in
+            input.summary.tallies.firstKnownBadSeconds.map { earliestStart.seconds(until: input.started) + $0 }
         }.min()
     }
 
     /// The first header field in which two invocations differ, named for a person.
-    private static func firstDifference(_ left: [String: Any], _ right: [String: Any]) -> String? {
-        let names = ["roots": "roots", "hashsets": "hash sets", "plugins": "plugins", "limits": "limits",
-                     "options": "options", "tool": "tool versions"]
-        for key in Set(left.keys).union(right.keys).sorted() {
-            let same = switch (left[key], right[key]) {
-            case (nil, nil): true
-            case (let a?, let b?): NSArray(array: [a]).isEqual(to: [b])
-            default: false
-            }
-            if !same { return names[key] ?? "'\(key)' fields" }
-        }
+    private static func firstDifference(_ left: ScanHeader, _ right: ScanHeader) -> String? {
+        if left.roots != right.roots { return "roots" }
+        if left.hashSets != right.hashSets { return "hash sets" }
+        if left.plugins != right.plugins { return "plugins" }
+        if left.limits != right.limits { return "limits" }
+        if left.options != right.options { return "options" }
+        if left.tool != right.tool || left.schema != right.schema { return "tool versions" }
+        if left.build != right.build { return "builds (binary, libraries or magic database)" }
+        if left != right { return "header fields" }
         return nil
     }
 }

@@ -1,11 +1,17 @@
 import Foundation
+import Manifest
 
-/// A manifest read back for assertions: header, items, summary as Foundation JSON objects.
+/// A manifest read back for assertions: header, items, summary as Foundation JSON objects (an
+/// independent oracle) and as the typed values `ManifestReader` gives. Reading fails unless
+/// every line reads typed and writes back byte for byte, so every scan a test reads also
+/// checks the reader.
 struct ParsedManifest {
     var lines: [String]
     var header: [String: Any]
     var items: [[String: Any]]
     var summary: [String: Any]
+    /// The typed values of the lines, in order.
+    var typed: [ManifestLine]
 
     /// The raw item lines, for byte-wise comparisons between scans.
     var itemLines: [String] { Array(lines.dropFirst().dropLast()) }
@@ -27,6 +33,16 @@ struct ParsedManifest {
             return object
         }
         guard objects.count >= 2 else { throw ManifestParseError("fewer than two lines") }
+        typed = try lines.map { try ManifestReader.line(Array($0.utf8)) }
+        guard case .header(let typedHeader) = typed[0] else { throw ManifestParseError("the first line is not a header") }
+        for (index, line) in typed.enumerated() {
+            let again = switch line {
+            case .header(let header): header.manifestJSON.serialized
+            case .item(let item): item.manifestJSON(multipleRoots: typedHeader.roots.count > 1).serialized
+            case .summary(let summary): summary.manifestJSON.serialized
+            }
+            guard again == lines[index] else { throw ManifestParseError("line \(index + 1) does not write back byte for byte") }
+        }
         header = objects[0]
         summary = objects[objects.count - 1]
         items = Array(objects.dropFirst().dropLast())

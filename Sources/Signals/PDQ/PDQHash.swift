@@ -1,3 +1,5 @@
+import BlindfoldCore
+
 /// A 256-bit PDQ hash, stored as four 64-bit words so that the Hamming distance is four
 /// population counts.
 ///
@@ -87,25 +89,5 @@ public struct PDQHash: Hashable, Sendable, Comparable {
         hasher.combine(words.1)
         hasher.combine(words.2)
         hasher.combine(words.3)
-    }
-}
-
-/// The PDQ matching thresholds (ThreatExchange's published starting points by default).
-public struct PDQMatchPolicy: Sendable, Hashable {
-    /// The largest Hamming distance that still counts as a match.
-    public var maxDistance: Int
-    /// Items whose PDQ quality is below this are hashed but never matched.
-    public var qualityFloor: Int
-    /// Also match the seven rotated and mirrored variants of each item's hash.
-    public var dihedral: Bool
-
-    /// The defaults: distance 31, quality 50, no dihedral variants.
-    public static let standard = PDQMatchPolicy(maxDistance: 31, qualityFloor: 50, dihedral: false)
-
-    /// A policy from its parts.
-    public init(maxDistance: Int, qualityFloor: Int, dihedral: Bool) {
-        self.maxDistance = maxDistance
-        self.qualityFloor = qualityFloor
-        self.dihedral = dihedral
     }
 }
