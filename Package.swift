@@ -75,6 +75,7 @@ let package = Package(
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),  // the shard listing's fingerprint
             ]
         ),
 

@@ -25,6 +25,8 @@ extension ScanHeader {
         object.add("limits", .object(limits.map { ($0.name, .int($0.value)) }))
         object.add("options", options.jsonObject)
         if let build { object.add("build", build) }
+        if let shard { object.add("shard", shard) }  // sharded scans (#17)
+        if let shards { object.add("shards", shards) }
         if !resumed.isEmpty {
             object.add("resumed", .array(resumed.map { .object([("started", .string($0.rfc3339))]) }))
         }
@@ -67,6 +69,8 @@ extension ScanHeader {
         self.init(tool: tool, started: started, roots: roots, plugins: plugins, hashSets: hashSets, limits: limits, options: options)
         self.schema = schema
         build = reader.take("build")
+        shard = reader.take("shard")
+        shards = reader.take("shards")
         for run in try reader.array("resumed") ?? [] {
             var runReader = try JSONObjectReader(run, what: "scan header ('resumed')")
             let text = try runReader.required("started", runReader.string("started"))

@@ -95,6 +95,10 @@ public struct ScanHeader: Sendable, Hashable {
     public var options: [JSONField]
     /// The exact build: commit, toolchain, library versions, magic database (written when known).
     public var build: JSONValue?
+    /// Sharded scans (#17, docs/SCALE-OUT.md): a shard's `shard` object, or a merged
+    /// manifest's `shards` object; nil in a single scan's header.
+    public var shard: JSONValue?
+    public var shards: JSONValue?
     /// When each later run of a resumed scan started (written only after a resume).
     public var resumed: [Timestamp] = []
     /// Fields of the line this version does not know.

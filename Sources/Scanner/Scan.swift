@@ -95,6 +95,11 @@ public struct Scan: Sendable {
                     if interrupt.isRaised { break }
                     guard let queued = queue.next() else { break }
                     let (sequence, entry) = (queued.sequence, queued.entry)
+                    if let shard = configuration.shard, !shard.owns(sequence) {
+                        // Another shard's entry: not read, not recorded; the sink only moves past it.
+                        sink.deliver(ProcessedItem(records: [], bytesRead: 0, memberBytes: 0), sequence: sequence)
+                        continue
+                    }
                     progress.itemFound()
                     var item = processor.process(entry)
                     item.interrupted = interrupt.isRaised

@@ -48,6 +48,8 @@ public struct ScanConfiguration: Sendable {
     public var skipPerceptualForKnownGood = true
     /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
     public var decoderWorkers: Double?
+    /// With `--shard I/N`: the split of the walk, and this run's part of it (nil: the whole scan).
+    public var shard: ShardPlan?
 
     /// A configuration with the required parts and defaults for the rest.
     public init(
@@ -94,6 +96,8 @@ public struct ScanConfiguration: Sendable {
             hashSets: hashSets, limits: limits.namedValues.map { ScanHeader.Limit(name: $0.name, value: $0.value) },
             options: options.fields)
         header.build = BuildInfo.current.headerJSON
+        // Sharded scans (issue #17): which shard of which listing; `merge` reads and drops it.
+        header.shard = shard?.headerJSON
         return header
     }
 }

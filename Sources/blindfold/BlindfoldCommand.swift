@@ -18,6 +18,6 @@ struct BlindfoldCommand: ParsableCommand {
             incomplete (interrupted or output failed; the manifest says complete: false).
             """,
         version: version,
-        subcommands: [ScanCommand.self, TriageCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, HashSetCommand.self, PluginsCommand.self, VersionCommand.self, WorkerCommand.self]
+        subcommands: [ScanCommand.self, TriageCommand.self, MergeCommand.self, ExportCommand.self, ReportCommand.self, VerifyCommand.self, HashSetCommand.self, PluginsCommand.self, VersionCommand.self, WorkerCommand.self]
     )
 }

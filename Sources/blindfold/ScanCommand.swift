@@ -110,6 +110,9 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("log-file"), help: ArgumentHelp("Append log lines to FILE instead of stderr (outside every root).", valueName: "file"))
     var logFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("Scan only shard I of N (I from 0, as SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX); every shard splits the same listing alike, and 'blindfold merge' joins their folders into one scan's manifest. See docs/SCALE-OUT.md.", valueName: "I/N"))
+    var shard: String?
+
     @Option(name: .customLong("checkpoint-bytes"), help: ArgumentHelp("Manifest bytes held in memory before they are synced and journaled for --resume.", valueName: "n"))
     var checkpointBytes: Int = 1 << 20
 
@@ -131,6 +134,7 @@ struct ScanCommand: ParsableCommand {
         if expansionBytes < 1 { throw ValidationError("--expansion-bytes must be at least 1") }
         if archiveEntries < 1 { throw ValidationError("--archive-entries must be at least 1") }
         if seekableArchiveBytes < 0 { throw ValidationError("--seekable-archive-bytes must be 0 or more") }
+        if let shard { _ = try ShardArguments.spec(shard) }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level '\(logLevel)' is not a log level") }
     }
 
@@ -198,6 +202,9 @@ struct ScanCommand: ParsableCommand {
         configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
+
+        configuration.shard = try ShardArguments.plan(
+            shard, roots: rootPaths, options: configuration.walkOptions, resumingIn: resuming ? output.path : nil)
 
         try output.create()
         var resumePoint: ResumePoint?

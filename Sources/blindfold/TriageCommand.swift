@@ -26,6 +26,9 @@ struct TriageCommand: ParsableCommand {
             Exit codes: 0 everything examined, no known-bad match; 1 at least one known-bad \
             match (whether or not the budget ran out); 2 bad invocation; 3 the budget or an \
             interruption cut the triage short without a match.
+
+            Triage does not shard: it is a single-laptop tool. Split a lab scan over a cluster \
+            with 'blindfold scan --shard I/N' and 'blindfold merge'.
             """
     )
 
@@ -59,7 +62,14 @@ struct TriageCommand: ParsableCommand {
     @OptionGroup(title: "Perceptual hashing")
     var perceptual: PerceptualArguments
 
+    /// Refused: triage is a single-laptop tool (present only to say so in one line).
+    @Option(name: .long, help: .hidden)
+    var shard: String?
+
     func validate() throws {
+        if shard != nil {
+            throw ValidationError("triage does not shard (it is a single-laptop tool): split a lab scan with 'blindfold scan --shard I/N' and 'blindfold merge'")
+        }
         if knownBad.isEmpty { throw ValidationError("give at least one --known-bad set: triage looks for known material") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
