@@ -1,5 +1,4 @@
 import BuildInfo
-import Manifest
 
 extension BuildInfo {
     /// The header's `build` object: commit, toolchain, each C library's version and the

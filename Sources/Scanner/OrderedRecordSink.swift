@@ -29,15 +29,17 @@ final class OrderedRecordSink: @unchecked Sendable {
     private var finished = false
     private let started = Timestamp.now()
 
+    /// A sink writing to `writer` and `journal` with the configuration's checkpoint interval
+    /// and a window of 64 entries per worker (at least 256).
     init(
-        writer: ManifestWriter, journal: ScanJournal, checkpointBytes: Int, window: Int, multipleRoots: Bool,
-        progress: ScanProgress, resume: ResumePoint?
+        writer: ManifestWriter, journal: ScanJournal, configuration: ScanConfiguration, progress: ScanProgress,
+        resume: ResumePoint?
     ) {
         self.writer = writer
         self.journal = journal
-        self.checkpointBytes = checkpointBytes
-        self.window = window
-        self.multipleRoots = multipleRoots
+        self.checkpointBytes = configuration.checkpointBytes
+        self.window = max(256, configuration.jobs * 64)
+        self.multipleRoots = configuration.roots.count > 1
         self.progress = progress
         self.nextToWrite = resume?.entries ?? 0
         self.summary = resume?.summary ?? ScanSummary()

@@ -58,9 +58,7 @@ public struct Scan: Sendable {
         }
 
         let sink = OrderedRecordSink(
-            writer: writer, journal: journal, checkpointBytes: configuration.checkpointBytes,
-            window: max(256, configuration.jobs * 64), multipleRoots: configuration.roots.count > 1,
-            progress: progress, resume: resume)
+            writer: writer, journal: journal, configuration: configuration, progress: progress, resume: resume)
         let walker = FileSystemWalker(
             roots: configuration.roots, options: configuration.walkOptions, shouldStop: { interrupt.isRaised })
         let coverage = TriageCoverage()
@@ -68,7 +66,7 @@ public struct Scan: Sendable {
             ? TriageQueue(walker: walker, coverage: coverage, interrupt: interrupt, progress: progress)
             : WorkQueue(walker: walker, skip: resume?.entries ?? 0)
         let budgetTimer = configuration.budgetSeconds.map { BudgetTimer(seconds: $0, interrupt: interrupt) }
-        let ioGate = DispatchSemaphore(value: configuration.ioJobs)
+        let ioGate = DispatchSemaphore(value: max(1, configuration.ioJobs))
         let setupFailure = FirstFailure<MagicError>()
 
         let workers = DispatchGroup()

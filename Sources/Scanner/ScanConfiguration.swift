@@ -52,16 +52,17 @@ public struct ScanConfiguration: Sendable {
     public var shard: ShardPlan?
 
     /// A configuration with the required parts and defaults for the rest.
+    /// ``ioJobs`` starts equal to `jobs`.
     public init(
         roots: [PathBytes], outputDirectory: String, registry: PluginRegistry, matcher: HashMatcher,
-        jobs: Int, ioJobs: Int, toolVersion: String
+        jobs: Int, toolVersion: String
     ) {
         self.roots = roots
         self.outputDirectory = outputDirectory
         self.registry = registry
         self.matcher = matcher
         self.jobs = max(1, jobs)
-        self.ioJobs = max(1, ioJobs)
+        self.ioJobs = self.jobs
         self.toolVersion = toolVersion
     }
 

@@ -188,7 +188,8 @@ struct ScanCommand: ParsableCommand {
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var configuration = ScanConfiguration(
             roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
-            jobs: jobs ?? cores, ioJobs: ioJobs ?? cores, toolVersion: BlindfoldCommand.version)
+            jobs: jobs ?? cores, toolVersion: BlindfoldCommand.version)
+        configuration.ioJobs = max(1, ioJobs ?? cores)
         configuration.walkOptions = FileSystemWalker.Options(excludes: exclude, crossFilesystems: crossFilesystems)
         configuration.expandArchives = !noArchives
         configuration.limits.archiveDepth = archiveDepth

@@ -87,7 +87,7 @@ struct TriageCommand: ParsableCommand {
         let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
         var configuration = ScanConfiguration(
             roots: rootPaths, outputDirectory: output.path, registry: registry, matcher: HashMatcher(sets: sets),
-            jobs: jobs ?? cores, ioJobs: jobs ?? cores, toolVersion: BlindfoldCommand.version)
+            jobs: jobs ?? cores, toolVersion: BlindfoldCommand.version)
         configuration.triage = true
         configuration.limits.imagePixels = perceptual.imagePixels
         configuration.signals = try perceptual.signals

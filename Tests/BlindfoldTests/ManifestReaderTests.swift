@@ -128,8 +128,9 @@ struct ManifestReaderTests {
     func headerBytes() throws {
         var configuration = ScanConfiguration(
             roots: [PathBytes("/evidence"), PathBytes([0x2F, 0x78, 0xFF])], outputDirectory: "/out",
-            registry: try PluginRegistry(CryptoHashes.all), matcher: HashMatcher(sets: []), jobs: 2, ioJobs: 1,
+            registry: try PluginRegistry(CryptoHashes.all), matcher: HashMatcher(sets: []), jobs: 2,
             toolVersion: "9.9")
+        configuration.ioJobs = 1
         configuration.budgetSeconds = 90
         configuration.decoderWorkers = 12.5
         configuration.walkOptions.excludes = ["*.tmp"]

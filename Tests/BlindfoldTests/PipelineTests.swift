@@ -179,7 +179,7 @@ struct PipelineHarness {
     func read(_ bytes: [UInt8], trickle: Int? = nil, failAfter: Int? = nil) throws -> [ItemRecord] {
         var configuration = ScanConfiguration(
             roots: [PathBytes("/nowhere")], outputDirectory: "/nowhere", registry: try PluginRegistry(CryptoHashes.all),
-            matcher: HashMatcher(sets: []), jobs: 1, ioJobs: 1, toolVersion: "test")
+            matcher: HashMatcher(sets: []), jobs: 1, toolVersion: "test")
         configuration.limits = limits
         configuration.containerFormats = formats
         let processor = try ItemProcessor(

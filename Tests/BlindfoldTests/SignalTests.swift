@@ -39,7 +39,7 @@ struct SignalTests {
     static func configuration(signals: SignalCatalog, plugins: [any HashPlugin]) throws -> ScanConfiguration {
         var configuration = ScanConfiguration(
             roots: [PathBytes("/nonexistent")], outputDirectory: "/nonexistent", registry: try PluginRegistry(plugins),
-            matcher: HashMatcher(sets: []), jobs: 1, ioJobs: 1, toolVersion: "test")
+            matcher: HashMatcher(sets: []), jobs: 1, toolVersion: "test")
         configuration.signals = signals
         return configuration
     }

@@ -103,7 +103,7 @@ struct WalkDepthTests {
         defer { hang.release() }
         var configuration = ScanConfiguration(
             roots: [PathBytes(root.path)], outputDirectory: output.path, registry: try PluginRegistry(CryptoHashes.all),
-            matcher: HashMatcher(sets: []), jobs: 2, ioJobs: 2, toolVersion: "test")
+            matcher: HashMatcher(sets: []), jobs: 2, toolVersion: "test")
         configuration.containerFormats = [hang]
         let interrupt = InterruptFlag()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.5) { interrupt.raise() }
