@@ -17,15 +17,25 @@ struct MagicWords: Sendable {
         var shapes: Set<String> = []
         for path in databasePaths {
             guard let bytes = Self.contents(of: path) else { continue }
-            var word: [UInt8] = []
-            for byte in bytes + [0] {
-                if byte > 0x20 && byte < 0x7F {
-                    word.append(byte)
-                } else {
-                    if word.count >= 1 { shapes.insert(FieldShape(String(decoding: word, as: UTF8.self)).text) }
-                    word.removeAll(keepingCapacity: true)
+            bytes.withUnsafeBufferPointer { buffer in
+                var start = 0
+                var hasDigit = false
+                for index in 0...buffer.count {
+                    let byte = index < buffer.count ? buffer[index] : 0
+                    if byte > 0x20 && byte < 0x7F {
+                        if byte >= 0x30 && byte <= 0x39 { hasDigit = true }
+                        continue
+                    }
+                    if index > start {
+                        let word = String(decoding: UnsafeBufferPointer(rebasing: buffer[start..<index]), as: UTF8.self)
+                        // Only words with digits change shape (weekday and month names are added below).
+                        shapes.insert(hasDigit ? FieldShape(word).text : word)
+                    }
+                    start = index + 1
+                    hasDigit = false
                 }
             }
+            shapes.formUnion(["<d>", "<m>"])
             break
         }
         // Phrases libmagic's built-in tests print (text, JSON, CSV, CDF), which are not in the database.
