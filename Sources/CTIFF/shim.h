@@ -12,3 +12,9 @@ static inline void ctiff_silence(void) {
 static inline int ctiff_get_u32(TIFF *tif, uint32_t tag, uint32_t *value) {
     return TIFFGetField(tif, tag, value);
 }
+
+// The same for tags whose value is a 16-bit integer (BitsPerSample, SamplesPerPixel, Photometric).
+// TIFFGetFieldDefaulted: a tag left out takes the value the specification gives it.
+static inline int ctiff_get_u16(TIFF *tif, uint32_t tag, uint16_t *value) {
+    return TIFFGetFieldDefaulted(tif, tag, value);
+}

@@ -26,6 +26,7 @@ public enum ImageDecoder {
         case .webp: try WebPDecoder.decode(bytes, options: options)
         case .tiff: try TIFFDecoder.decode(bytes, options: options)
         case .heif: try HEIFDecoder.decode(bytes, options: options)
+        case .netpbm: try NetpbmDecoder.decode(bytes, options: options)
         }
     }
 }

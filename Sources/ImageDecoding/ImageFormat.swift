@@ -8,6 +8,8 @@ public enum ImageFormat: String, Sendable, CaseIterable {
     case webp
     case tiff
     case heif
+    /// PBM, PGM and PPM (`P1` to `P6`).
+    case netpbm
 
     /// The format whose signature starts `bytes`, or nil.
     public init?(signature bytes: UnsafeRawBufferPointer) {
@@ -34,6 +36,10 @@ public enum ImageFormat: String, Sendable, CaseIterable {
             guard ["heic", "heix", "hevc", "hevx", "heim", "heis", "mif1", "msf1", "avif", "avis"].contains(brand)
             else { return nil }
             self = .heif
+        } else if bytes.count >= 3, bytes[0] == UInt8(ascii: "P"), (UInt8(ascii: "1")...UInt8(ascii: "6")).contains(bytes[1]),
+            NetpbmReader.isWhitespace(bytes[2]) || bytes[2] == UInt8(ascii: "#")
+        {
+            self = .netpbm
         } else {
             return nil
         }

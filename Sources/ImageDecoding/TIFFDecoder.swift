@@ -1,7 +1,9 @@
 import CTIFF
 
 /// TIFF through libtiff's RGBA interface (every photometric interpretation libtiff knows),
-/// first directory only, read from memory through client callbacks. libtiff's process-wide
+/// first directory only, read from memory through client callbacks. 16-bit grey
+/// (BlackIsZero, one sample, strips) is read sample by sample instead and clipped at 255, as
+/// Pillow converts `I;16` to 8 bits (the RGBA interface would keep the high byte). libtiff's process-wide
 /// message handlers are silenced once, so no decoder text ever reaches the terminal.
 enum TIFFDecoder {
     /// Silences libtiff's handlers exactly once (Swift initialises a static `let` once, safely).
@@ -42,6 +44,7 @@ enum TIFFDecoder {
                 ctiff_get_u32(tiff, UInt32(TIFFTAG_IMAGELENGTH), &height) == 1
             else { throw ImageDecodeError(.corrupt, "TIFF: no image dimensions") }
             try options.admit(width: Int(width), height: Int(height))
+            if let grey = try Self.clippedGrey16(tiff, width: Int(width), height: Int(height)) { return grey }
             var problem = [CChar](repeating: 0, count: 1024)
             guard TIFFRGBAImageOK(tiff, &problem) == 1 else {
                 throw ImageDecodeError(.unsupported, "TIFF: this pixel layout is not decoded")
@@ -55,6 +58,32 @@ enum TIFFDecoder {
             let pixels = words.withUnsafeBytes { Array($0) }
             return DecodedImage(width: Int(width), height: Int(height), layout: .rgba, pixels: pixels)
         }
+    }
+}
+
+extension TIFFDecoder {
+    /// A 16-bit BlackIsZero single-sample image in strips, with every sample clipped at 255;
+    /// nil for any other layout.
+    static func clippedGrey16(_ tiff: OpaquePointer, width: Int, height: Int) throws(ImageDecodeError) -> DecodedImage? {
+        var bits: UInt16 = 0, samples: UInt16 = 0, photometric: UInt16 = 0
+        guard ctiff_get_u16(tiff, UInt32(TIFFTAG_BITSPERSAMPLE), &bits) == 1, bits == 16,
+            ctiff_get_u16(tiff, UInt32(TIFFTAG_SAMPLESPERPIXEL), &samples) == 1, samples == 1,
+            ctiff_get_u16(tiff, UInt32(TIFFTAG_PHOTOMETRIC), &photometric) == 1,
+            photometric == UInt16(PHOTOMETRIC_MINISBLACK), TIFFIsTiled(tiff) == 0
+        else { return nil }
+        let lineBytes = Int(TIFFScanlineSize(tiff))
+        guard lineBytes >= width * 2 else { throw ImageDecodeError(.corrupt, "TIFF: the scanline size is not valid") }
+        var line = [UInt16](repeating: 0, count: (lineBytes + 1) / 2)
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for row in 0..<height {
+            let read = line.withUnsafeMutableBytes { TIFFReadScanline(tiff, $0.baseAddress, UInt32(row), 0) }
+            guard read == 1 else {
+                throw ImageDecodeError(.corrupt, "TIFF: the image data could not be decoded (damaged or cut short)")
+            }
+            // libtiff hands the samples over in the machine's byte order.
+            for column in 0..<width { pixels[row * width + column] = UInt8(min(line[column], 255)) }
+        }
+        return DecodedImage(width: width, height: height, layout: .gray, pixels: pixels)
     }
 }
 

@@ -70,10 +70,7 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
     }
 
     private static func firstBytes(of path: String, count: Int) throws(HashSetError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw HashSetError(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
-        }
+        let descriptor = try SetFile.open(path)
         defer { close(descriptor) }
         var bytes = [UInt8](repeating: 0, count: count)
         let read = bytes.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, count) }

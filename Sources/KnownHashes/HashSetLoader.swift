@@ -25,6 +25,8 @@ public enum HashSetLoader {
         path: String, name: String, role: HashSetRole, vicsAlertCategories: Set<String> = ["1"],
         pdqPolicy: PDQMatchPolicy = .standard, format: HashSetFormat? = nil
     ) throws(HashSetError) -> any KnownHashSet {
+        // A FIFO, device, socket or directory is refused before anything reads from it.
+        try SetFile.check(path)
         let detected: HashSetFormat.Detected
         if let format { detected = .source(format) } else { detected = try HashSetFormat.detect(path: path) }
         switch detected {

@@ -15,6 +15,20 @@ struct HardeningTests {
         ("JPEG image data, comment: \"top secret\", baseline", "secret"),
         ("ISO 9660 CD-ROM filesystem data 'LABEL-X' (bootable)", "LABEL-X"),
         ("data\u{202E}txt.exe", "\u{202E}"),
+        // Issue #13: fields whose values are the item's own text, whatever their key.
+        ("JPEG image data, Exif Standard: [TIFF image data, big-endian, direntries=4, manufacturer=SECRETMK, model=M, software=S], baseline", "SECRETMK"),
+        ("TIFF image data, little-endian, direntries=16, name=SECRET-DOC, width=4", "SECRET-DOC"),
+        ("ARJ archive data, v11, slash-switched, original name: SECRET.arj, os: Unix", "SECRET"),
+        ("HDD Raw Copy Tool SECRETV - HD model: ST500 serial: 51D2", "SECRETV"),
+        ("Xilinx BIT data - from SECRETD;UserID=0XFFFFFFFF - for 7z010", "SECRETD"),
+        ("Vim swap file, version 7.4, pid 123, user SECRETU, host SECRETH, file /home/x", "SECRET"),
+        ("a /usr/bin/env SECRETS, stereo, x script, ASCII text executable", "SECRETS"),
+        ("MS Windows 95 Internet shortcut text (URL=<https://SECRETURL/>), ASCII text", "SECRETURL"),
+        ("QEMU QCOW Image (v2), has backing file (path /images/SECRETB.img), 1073741824 bytes", "SECRETB"),
+        ("VirtualBox Disk Image, major 1, minor 1 (<<< SECRETVB >>>), 1048576 bytes", "SECRETVB"),
+        ("u-boot legacy uImage, SECRETNAME, Linux/ARM, OS Kernel Image (gzip), 64 bytes", "SECRETNAME"),
+        ("Linux kernel x86 boot executable bzImage, version 5.10 (SECRET@host) #1 SMP, RW-rootFS", "SECRET"),
+        ("bcachefs, UUID=46bd306f-80ad-4cd0-af4f-147e7d85f393, label \"SECRETL\", version 13", "46bd306f"),
     ])
     func descriptionsAreClean(_ description: String, secret: String) {
         let cleaned = TypeSniffer.sanitised(description)
@@ -24,7 +38,14 @@ struct HardeningTests {
 
     @Test("plain descriptions pass unchanged")
     func plainDescriptions() {
-        for description in ["PNG image data, 80 x 60, 8-bit gray+alpha, non-interlaced", "ASCII text", "data"] {
+        for description in [
+            "PNG image data, 80 x 60, 8-bit gray+alpha, non-interlaced", "ASCII text", "data",
+            "JPEG image data, JFIF standard 1.01, aspect ratio, density 1x1, segment length 16, progressive, precision 8, 64x48, components 3",
+            "TIFF image data, little-endian, direntries=10, height=48, bps=496, compression=deflate, PhotometricInterpretation=RGB, width=64",
+            "Audio file with ID3 version 2.4.0, contains: MPEG ADTS, layer III, v1, 192 kbps, 44.1 kHz, JntStereo",
+            "Netpbm image data, size = 64 x 48, rawbits, pixmap", "compress'd data 16 bits",
+            "Zip archive data, at least v2.0 to extract, compression method=deflate",
+        ] {
             #expect(TypeSniffer.sanitised(description) == description)
         }
     }

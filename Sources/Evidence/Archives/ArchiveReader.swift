@@ -279,7 +279,7 @@ public final class ArchiveReader: Container {
         if lowered.contains("encrypt") || lowered.contains("passphrase") || lowered.contains("password") {
             return .encrypted
         }
-        if lowered.contains("unsupported") || lowered.contains("not supported") { return .unsupported }
+        if lowered.contains("unsupported") || lowered.contains("not supported") || lowered.contains("codec id") { return .unsupported }
         return .corrupt
     }
 }

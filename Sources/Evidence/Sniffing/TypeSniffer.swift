@@ -124,57 +124,10 @@ public final class TypeSniffer {
         return evenNul || oddNul
     }
 
-    /// Field names after which libmagic prints free text taken from the item (document
-    /// properties, comments, labels). Such text is content and never recorded.
-    private static let freeTextKeys = [
-        "title", "author", "subject", "keywords", "comments", "comment", "last saved by",
-        "name of creating application", "template", "label", "creator", "producer", "description",
-        "user", "hostname", "from", "to", "volume",
-    ]
-
-    /// Removes from libmagic's description everything that may quote the item's own bytes.
-    ///
-    /// libmagic's own vocabulary (format, version, dimensions) comes first in a description;
-    /// text taken from the item comes as quoted strings (JPEG comments, gzip names, volume
-    /// labels), as free-text properties (titles, authors) or as a script's interpreter line.
-    /// So the description is kept up to the first such place and everything after it is
-    /// replaced by one `[text removed]`: a comma or a quote inside the item's text can then not
-    /// smuggle the rest of it through. Control, DEL, C1 and bidirectional-override characters
-    /// are dropped, and the result is capped at 240 characters.
+    /// Removes from libmagic's description everything that may quote the item's own bytes:
+    /// only the type phrase and fields from a closed vocabulary of libmagic's own phrases are
+    /// kept (``DescriptionFilter``).
     static func sanitised(_ description: String) -> String {
-        var kept = ""
-        var removed = false
-        let fields = description.split(separator: ", ", omittingEmptySubsequences: false)
-        for (index, field) in fields.enumerated() {
-            let lowered = field.lowercased().trimmingPrefix(" ")
-            let freeText = freeTextKeys.contains { key in
-                lowered.hasPrefix(key + ":") || lowered.hasPrefix(key + " :") || lowered.hasPrefix(key + "=")
-            }
-            // "a /usr/bin/env python3 script" names the interpreter the item itself declares.
-            let scriptLine = lowered.hasPrefix("a ") && lowered.contains(" script")
-            if let quote = field.firstIndex(where: { $0 == "\"" || $0 == "'" || $0 == "`" }) {
-                let before = field[..<quote]
-                if index > 0 { kept += ", " }
-                kept += before
-                removed = true
-                break
-            }
-            if freeText || scriptLine {
-                if index > 0 { kept += ", " }
-                if scriptLine { kept += "script" }
-                removed = true
-                break
-            }
-            if index > 0 { kept += ", " }
-            kept += field
-        }
-        if removed { kept += (kept.hasSuffix(" ") || kept.isEmpty ? "" : " ") + "[text removed]" }
-        let visible = kept.unicodeScalars.filter { scalar in
-            !(scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
-                || (0x2066...0x2069).contains(scalar.value) || scalar.value == 0x200E || scalar.value == 0x200F)
-        }
-        var result = String(String.UnicodeScalarView(visible))
-        if result.count > 240 { result = String(result.prefix(240)) + "..." }
-        return result
+        DescriptionFilter.filtered(description)
     }
 }

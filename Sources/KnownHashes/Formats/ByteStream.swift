@@ -27,10 +27,7 @@ final class ByteStream {
     /// Opens `path` read-only.
     init(path: String, chunkSize: Int = 1 << 20) throws(HashSetError) {
         // O_CLOEXEC: hash sets are inputs, not evidence; plain read-only access suffices.
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw HashSetError(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
-        }
+        let descriptor = try SetFile.open(path)
         self.descriptor = descriptor
         self.path = path
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)

@@ -17,6 +17,7 @@ public enum HashSetImporter {
         source: String, name: String, role: HashSetRole, format: HashSetFormat? = nil,
         vicsAlertCategories: Set<String> = ["1"], output: String, toolVersion: String
     ) throws(HashSetError) -> Summary {
+        try SetFile.check(source)
         let detected: HashSetFormat.Detected
         if let format { detected = .source(format) } else { detected = try HashSetFormat.detect(path: source) }
         guard case .source(let sourceFormat) = detected else {

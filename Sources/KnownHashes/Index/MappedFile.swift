@@ -20,10 +20,7 @@ final class MappedFile: @unchecked Sendable {
 
     /// Maps `path`; a file shorter than `minimumSize` is refused before mapping.
     init(path: String, minimumSize: Int) throws(HashSetError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw HashSetError(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
-        }
+        let descriptor = try SetFile.open(path)
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -53,10 +50,7 @@ final class MappedFile: @unchecked Sendable {
     /// SHA-256 of bytes `offset...` read with `pread`, not through the mapping, so that checking
     /// the file does not make all of it resident.
     func digest(from offset: Int) throws(HashSetError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw HashSetError(file: path, reason: "cannot be read (\(String(cString: strerror(errno))))")
-        }
+        let descriptor = try SetFile.open(path)
         defer { close(descriptor) }
         var hasher = SHA256()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

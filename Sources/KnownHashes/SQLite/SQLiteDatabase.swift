@@ -5,13 +5,18 @@ import CSQLite
 /// Opened with `SQLITE_OPEN_READONLY` on an `immutable=1` URI, so SQLite takes no locks and
 /// writes no journal or WAL beside a set that may sit on write-protected media. One import uses
 /// one connection on one thread (hence no `Sendable`).
+///
+/// A set is untrusted input: SQLite's limits are lowered (a value of at most 1 MiB, a statement
+/// of at most 64 KiB, no attached databases, shallow expressions) and a ``SQLiteWatchdog``
+/// fails any query that runs `stallLimit` seconds without producing a row.
 final class SQLiteDatabase {
     private let handle: OpaquePointer
+    private let watchdog: SQLiteWatchdog
     /// The database file.
     let path: String
 
     /// Opens `path` read-only and immutable.
-    init(readOnly path: String) throws(HashSetError) {
+    init(readOnly path: String, stallLimit: Double = 60) throws(HashSetError) {
         var opened: OpaquePointer?
         let uri = "file:" + Self.uriEscaped(path) + "?immutable=1"
         let code = sqlite3_open_v2(uri, &opened, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil)
@@ -22,15 +27,25 @@ final class SQLiteDatabase {
         }
         handle = opened
         self.path = path
+        for (limit, value) in [
+            (SQLITE_LIMIT_LENGTH, 1 << 20), (SQLITE_LIMIT_SQL_LENGTH, 64 << 10), (SQLITE_LIMIT_COLUMN, 200),
+            (SQLITE_LIMIT_EXPR_DEPTH, 100), (SQLITE_LIMIT_COMPOUND_SELECT, 8), (SQLITE_LIMIT_ATTACHED, 0),
+            (SQLITE_LIMIT_LIKE_PATTERN_LENGTH, 100), (SQLITE_LIMIT_TRIGGER_DEPTH, 1),
+        ] {
+            sqlite3_limit(opened, limit, Int32(value))
+        }
+        watchdog = SQLiteWatchdog(stallLimit: stallLimit)
+        watchdog.install(on: opened)
     }
 
     deinit { sqlite3_close_v2(handle) }
 
     /// Prepares `sql`; the statement must not outlive this connection (it keeps it alive).
     func prepare(_ sql: String) throws(HashSetError) -> SQLiteStatement {
+        watchdog.reset()
         var statement: OpaquePointer?
         guard sqlite3_prepare_v2(handle, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
-            throw error("SQLite cannot read it (\(String(cString: sqlite3_errmsg(handle))))")
+            throw error("SQLite cannot read it (\(lastMessage))")
         }
         return SQLiteStatement(statement, database: self)
     }
@@ -39,7 +54,15 @@ final class SQLiteDatabase {
     func error(_ reason: String) -> HashSetError { HashSetError(file: path, reason: reason) }
 
     /// SQLite's message for the last failed call.
-    var lastMessage: String { String(cString: sqlite3_errmsg(handle)) }
+    var lastMessage: String {
+        if watchdog.fired {
+            return "a query ran \(Int(watchdog.stallLimit)) s without producing a row and was stopped"
+        }
+        return String(cString: sqlite3_errmsg(handle))
+    }
+
+    /// A row arrived: the watchdog's clock starts again.
+    func rowProduced() { watchdog.reset() }
 
     /// `path` with the characters a `file:` URI gives meaning to percent-escaped.
     private static func uriEscaped(_ path: String) -> String {

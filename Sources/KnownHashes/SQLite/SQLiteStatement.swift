@@ -16,7 +16,9 @@ final class SQLiteStatement {
     /// Moves to the next row; false after the last.
     func step() throws(HashSetError) -> Bool {
         switch sqlite3_step(handle) {
-        case SQLITE_ROW: return true
+        case SQLITE_ROW:
+            database.rowProduced()
+            return true
         case SQLITE_DONE: return false
         default: throw database.error("SQLite failed while reading (\(database.lastMessage))")
         }
