@@ -1,3 +1,4 @@
+import BlindfoldCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,7 +17,7 @@ struct CommandLineError: Error, CustomStringConvertible {
 
     /// Prints `blindfold: error: MESSAGE` on stderr.
     static func report(_ message: String) {
-        let line = "blindfold: error: \(message)\n"
+        let line = "blindfold: error: \(TerminalText.escaping(message))\n"
         StandardError.write(line)
     }
 }

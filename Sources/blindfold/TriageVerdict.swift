@@ -60,7 +60,8 @@ struct TriageVerdict {
                 item.record.matches.contains(where: { $0.role == .knownBad })
             else { return }
             let path = item.record.path
-            paths.append(([path.relative.escaped] + path.layers.map(\.member.escaped)).joined(separator: " » "))
+            let parts = [path.relative.escaped] + path.layers.map(\.member.escaped)
+            paths.append(TerminalText.escaping(parts.joined(separator: " » ")))
         }
         return paths
     }

@@ -92,11 +92,11 @@ struct VerifyCommand: ParsableCommand {
             }
         }
 
-        for line in lines { print(line) }
+        for line in lines { print(TerminalText.escaping(line)) }
         if failures.isEmpty {
             print("blindfold verify: VERIFIED")
         } else {
-            for failure in failures { print("FAILED:     \(failure)") }
+            for failure in failures { print("FAILED:     \(TerminalText.escaping(failure))") }
             print("blindfold verify: FAILED")
             throw ExitCode(1)
         }

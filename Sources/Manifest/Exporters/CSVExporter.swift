@@ -41,11 +41,17 @@ public struct CSVExporter: ManifestExporter {
 
     public mutating func end(summary: SummaryRecord) -> String { "" }
 
-    /// Neutralises spreadsheet formulas.
+    /// Neutralises spreadsheet formulas: text whose first character, after any leading white
+    /// space, starts a formula (`=`, `+`, `-`, `@`, tab, carriage return, or their fullwidth
+    /// forms, which spreadsheets also read as operators) gets a leading apostrophe.
     static func text(_ value: String) -> String {
-        guard let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) else { return value }
+        let first = value.unicodeScalars.first { !Self.leadingSpace.contains($0) }
+        guard let first, Self.formulaStarts.contains(first) else { return value }
         return "'" + value
     }
+
+    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}"]
+    private static let leadingSpace: Set<Unicode.Scalar> = [" ", "\u{A0}", "\u{3000}"]
 
     static func row(_ fields: [String]) -> String {
         fields.map { field in

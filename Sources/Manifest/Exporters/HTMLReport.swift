@@ -169,7 +169,10 @@ public struct HTMLReport: ManifestExporter {
             case ">": output += "&gt;"
             case "\"": output += "&quot;"
             case "'": output += "&#39;"
-            default: output.append(character)
+            default:
+                // Controls and bidirectional overrides are shown as escapes, never obeyed.
+                output += character.unicodeScalars.contains(where: TerminalText.isUnsafe)
+                    ? TerminalText.escaping(String(character)) : String(character)
             }
         }
         return output
