@@ -14,7 +14,9 @@ struct ScanInvocation: Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            try encoder.encode(self).write(to: URL(fileURLWithPath: directory + "/" + Self.fileName))
+            // Written to a temporary name and renamed, so a kill at any instant leaves either no
+            // invocation or a whole one, never a half-written file that `--resume` calls damaged.
+            try encoder.encode(self).write(to: URL(fileURLWithPath: directory + "/" + Self.fileName), options: .atomic)
         } catch {
             throw CommandLineError("cannot record the invocation in '\(directory)': \(error.localizedDescription)")
         }
