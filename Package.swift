@@ -28,6 +28,7 @@ let package = Package(
         // System libraries (Debian -dev packages, found through pkg-config).
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CTSK", pkgConfig: "tsk", providers: [.apt(["libtsk-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
@@ -52,7 +53,7 @@ let package = Package(
         .target(
             name: "Evidence",
             dependencies: [
-                "BlindfoldCore", "CMagic", "CArchive", "CLinux",
+                "BlindfoldCore", "CMagic", "CArchive", "CLinux", "CTSK",
                 .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),

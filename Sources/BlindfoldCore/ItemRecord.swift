@@ -31,6 +31,8 @@ public struct ItemRecord: Sendable, Hashable {
     public var linkTarget: PathBytes?
     /// For containers that were opened: what was found inside.
     public var container: ContainerInfo?
+    /// True for a file a file system lists as deleted (its name is no longer allocated).
+    public var deleted: Bool?
 
     /// A record with the given identity and status and nothing else yet.
     public init(path: VirtualPath, kind: ItemKind, status: ItemStatus = .ok, reason: String? = nil) {
@@ -71,11 +73,14 @@ public struct ContainerInfo: Sendable, Hashable {
     public var members: Int
     /// Bytes the members produced.
     public var memberBytes: Int64
+    /// For a disk image: its size, sectors and volume layout.
+    public var disk: DiskLayout?
 
     /// Information from its parts.
-    public init(format: String, members: Int, memberBytes: Int64) {
+    public init(format: String, members: Int, memberBytes: Int64, disk: DiskLayout? = nil) {
         self.format = format
         self.members = members
         self.memberBytes = memberBytes
+        self.disk = disk
     }
 }

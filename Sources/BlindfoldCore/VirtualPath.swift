@@ -7,11 +7,15 @@ public struct VirtualPath: Hashable, Sendable {
         public var format: String
         /// The member's name exactly as the container stores it.
         public var member: PathBytes
+        /// Where the member sits inside a disk image (partition, file system, inode); nil for
+        /// archive members.
+        public var location: LayerLocation?
 
         /// A layer from its parts.
-        public init(format: String, member: PathBytes) {
+        public init(format: String, member: PathBytes, location: LayerLocation? = nil) {
             self.format = format
             self.member = member
+            self.location = location
         }
     }
 

@@ -16,12 +16,14 @@ extension ItemRecord {
                 entry.add("format", layer.format)
                 entry.add("member", layer.member.escaped)
                 if !layer.member.isValidUTF8 { entry.add("member_b64", layer.member.base64) }
+                layer.location?.add(to: &entry)
                 return entry.value
             }))
         }
         object.add("kind", kind.rawValue)
         object.add("size", size)
         object.add("mtime", mtime?.rfc3339)
+        object.add("deleted", deleted)
         if let linkTarget {
             object.add("target", linkTarget.escaped)
             if !linkTarget.isValidUTF8 { object.add("target_b64", linkTarget.base64) }
@@ -55,6 +57,7 @@ extension ItemRecord {
             info.add("members", container.members)
             info.add("member_bytes", container.memberBytes)
             object.add("archive", info.value)
+            if let disk = container.disk { object.add("disk_image", disk.manifestJSON) }
         }
         if !notes.isEmpty { object.add("notes", .array(notes.map { .string($0) })) }
         if !pluginErrors.isEmpty {

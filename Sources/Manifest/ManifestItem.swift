@@ -31,7 +31,8 @@ public struct ManifestItem: Sendable, Hashable {
             var layer = try JSONObjectReader(entry, what: "item record ('layers')")
             layers.append(VirtualPath.Layer(
                 format: try layer.required("format", layer.string("format")),
-                member: try Self.bytes(&layer, "member", required: true)))
+                member: try Self.bytes(&layer, "member", required: true),
+                location: try LayerLocation.read(from: &layer)))
         }
         let kindName = try reader.required("kind", reader.string("kind"))
         let kind = try reader.required("kind", ItemKind(rawValue: kindName))
@@ -46,6 +47,7 @@ public struct ManifestItem: Sendable, Hashable {
                 reader.giveBack("mtime")
             }
         }
+        record.deleted = try reader.bool("deleted")
         if reader.hasMember("target") { record.linkTarget = try Self.bytes(&reader, "target", required: true) }
         record.mime = try reader.string("mime")
         record.description = try reader.string("description")
@@ -62,6 +64,9 @@ public struct ManifestItem: Sendable, Hashable {
                 format: try info.required("format", info.string("format")),
                 members: Int(try info.required("members", info.int("members"))),
                 memberBytes: try info.required("member_bytes", info.int("member_bytes")))
+            if var disk = try reader.object("disk_image") {
+                record.container?.disk = try DiskLayout(manifestJSON: &disk)
+            }
         }
         record.notes = try reader.strings("notes", reader.array("notes") ?? [])
         for member in try reader.members("plugin_errors") ?? [] {

@@ -11,14 +11,19 @@ protocol ChunkSource: AnyObject {
     /// All of the item's bytes, when they are already in memory (they stay valid as long as
     /// the source); nil for a stream.
     var wholeBytes: UnsafeRawBufferPointer? { get }
+
+    /// Random access to the item's bytes, when it is a file on disk; nil otherwise.
+    var randomAccess: (any RandomAccessInput)? { get }
 }
 
 extension ChunkSource {
     var wholeBytes: UnsafeRawBufferPointer? { nil }
+    var randomAccess: (any RandomAccessInput)? { nil }
 }
 
-/// A regular evidence file, read through the I/O gate.
-final class FileChunkSource: ChunkSource {
+/// A regular evidence file, read through the I/O gate (front to back, and at any offset for
+/// a container that needs random access, such as a disk image).
+final class FileChunkSource: ChunkSource, RandomAccessInput {
     private let file: EvidenceFile
     private let ioGate: DispatchSemaphore
     private let progress: ScanProgress
@@ -35,6 +40,16 @@ final class FileChunkSource: ChunkSource {
         let count = try file.read(into: buffer)
         progress.read(count)
         return count
+    }
+
+    var randomAccess: (any RandomAccessInput)? { self }
+
+    var size: Int64 { file.stat.size }
+
+    func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        ioGate.wait()
+        defer { ioGate.signal() }
+        return try file.read(at: offset, into: buffer)
     }
 }
 

@@ -25,9 +25,14 @@ extension ItemProcessor {
             parent: context.budget)
         let members = context.members(charging: budget)
         var note: (ItemStatus, String)?
+        let format = opening.format
         if let whole = tee.wholeBytes {
             try tee.drain()
-            note = open(opening.format, .memory(whole), record: &record, context: members)
+            note = open(format, .memory(whole), record: &record, context: members)
+        } else if let random = opening.random {
+            // Hashed front to back first; then the parser reads where it needs.
+            try tee.drain()
+            note = openAndList({ () throws(ItemReadError) in try format.open(random: random) }, record: &record, context: members)
         } else if opening.access == .streaming {
             note = open(opening.format, .stream(tee), record: &record, context: members)
             if let failure = tee.failure { throw failure }
@@ -49,8 +54,15 @@ extension ItemProcessor {
     private func open(
         _ format: any ContainerFormat, _ bytes: ContainerBytes, record: inout ItemRecord, context: ExpansionContext
     ) -> (ItemStatus, String)? {
+        openAndList({ () throws(ItemReadError) in try format.open(bytes) }, record: &record, context: context)
+    }
+
+    /// Opens a container with `opener` and lists it; returns why listing stopped early, if it did.
+    private func openAndList(
+        _ opener: () throws(ItemReadError) -> any Container, record: inout ItemRecord, context: ExpansionContext
+    ) -> (ItemStatus, String)? {
         do throws(ItemReadError) {
-            let container = try format.open(bytes)
+            let container = try opener()
             return list(container, record: &record, context: context)
         } catch {
             return (error.status, error.reason)
@@ -66,7 +78,10 @@ extension ItemProcessor {
         var listed = 0
         var produced: Int64 = 0
         var batch = MemberBatch()
-        defer { record.container = ContainerInfo(format: container.formatName, members: listed, memberBytes: produced) }
+        defer {
+            record.container = ContainerInfo(
+                format: container.formatName, members: listed, memberBytes: produced, disk: container.diskLayout)
+        }
         func stop(_ note: (ItemStatus, String)?) -> (ItemStatus, String)? {
             flush(&batch, context: context)
             if note == nil, let exhausted = budget.exhausted { return (exhausted.status, exhausted.reason) }
@@ -114,11 +129,15 @@ extension ItemProcessor {
     /// (links and special members, encrypted data).
     static func memberRecord(_ entry: ContainerEntry, in container: VirtualPath, format: String) -> ItemRecord {
         var path = container
-        path.layers.append(VirtualPath.Layer(format: format, member: entry.name))
+        path.layers.append(VirtualPath.Layer(format: format, member: entry.name, location: entry.location))
         var member = ItemRecord(path: path, kind: entry.kind)
         member.size = entry.declaredSize
         member.mtime = entry.mtime
-        if entry.isHardLink || entry.kind != .file {
+        if entry.isDeleted { member.deleted = true }
+        if let withheld = entry.withheld {
+            member.status = withheld.status
+            member.reason = withheld.reason
+        } else if entry.isHardLink || entry.kind != .file {
             member.linkTarget = entry.linkTarget
             member.status = .notOpened
             member.reason = entry.isHardLink

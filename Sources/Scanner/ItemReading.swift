@@ -29,10 +29,13 @@ extension ItemProcessor {
             }
             let head = UnsafeRawBufferPointer(rebasing: buffer[0..<first])
             pass.begin(head: head, sniffer: sniffer, record: &record)
-            if first > 0, let opening = containerOpening(for: record, head: head) {
+            if first > 0, var opening = containerOpening(for: record, head: head) {
+                if opening.access == .randomAccess { opening.random = source.randomAccess }
+                // Random access without a file to read from (a member) falls back to a copy.
+                let copies = opening.access == .seeking || (opening.access == .randomAccess && opening.random == nil)
                 let tee = TeeInput(
                     source: source, buffer: buffer, firstCount: first, interrupt: interrupt,
-                    keepCopyUpTo: opening.access == .seeking ? configuration.limits.seekableArchiveBytes : nil,
+                    keepCopyUpTo: copies ? configuration.limits.seekableArchiveBytes : nil,
                     pass: pass)
                 // Whatever happens, the bytes read so far are reported truthfully.
                 defer { total = tee.consumed }
@@ -74,4 +77,6 @@ extension ItemProcessor {
 struct ContainerOpening {
     let format: any ContainerFormat
     let access: ContainerAccess
+    /// The item's bytes at any offset, for a format that reads with random access.
+    var random: (any RandomAccessInput)?
 }

@@ -22,6 +22,10 @@ public protocol Container: AnyObject {
 
     /// Reads the current member's next bytes; 0 at its end.
     func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int
+
+    /// For a disk image, its size and volume layout, recorded on its own record (nil for
+    /// every other kind: the default).
+    var diskLayout: DiskLayout? { get }
 }
 
 /// How a container is read.
@@ -31,6 +35,11 @@ public enum ContainerAccess: Sendable, Hashable {
     /// With random access: the container's bytes are hashed first and held in memory (up to
     /// the `seekable_archive_bytes` limit) for the parser.
     case seeking
+    /// With random access at any size: the container's bytes are hashed first, then the
+    /// parser reads where it needs from the file itself (``ContainerFormat/open(random:)``),
+    /// never copying it. A container that is not a file on disk (a member) is held in memory
+    /// as for ``seeking``.
+    case randomAccess
 }
 
 /// A kind of container: recognises its items and opens them.
@@ -47,4 +56,8 @@ public protocol ContainerFormat: Sendable {
 
     /// Opens the container over its bytes.
     func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container
+
+    /// Opens the container over random access to its bytes (formats that answer
+    /// ``ContainerAccess/randomAccess``; the default refuses).
+    func open(random: any RandomAccessInput) throws(ItemReadError) -> any Container
 }

@@ -16,6 +16,13 @@ public struct ContainerEntry: Sendable, Hashable {
     public var isHardLink: Bool
     /// True when the member's data is encrypted.
     public var isEncrypted: Bool
+    /// True for a file its file system lists as deleted.
+    public var isDeleted: Bool = false
+    /// Where a disk-image member sits (partition, file system, inode).
+    public var location: LayerLocation?
+    /// Why the member's data is not read although it is a regular file (a deleted name whose
+    /// metadata now belongs to another file): the status and reason its record gets.
+    public var withheld: ItemReadError?
 
     /// An entry from its parts.
     public init(

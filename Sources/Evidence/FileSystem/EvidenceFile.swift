@@ -56,6 +56,18 @@ public struct EvidenceFile: ~Copyable {
 
     deinit { close(descriptor) }
 
+    /// Reads up to `buffer.count` bytes at `offset`, without moving the sequential position;
+    /// 0 at or past the end of the file.
+    public func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        while true {
+            let count = pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            let failure = SystemFailure(operation: "pread", errno: errno)
+            throw ItemReadError(status: .unreadable, reason: "read failed (\(failure))")
+        }
+    }
+
     /// Reads up to `buffer.count` bytes; 0 at the end of the file.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
         while true {

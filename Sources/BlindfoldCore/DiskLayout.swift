@@ -1,0 +1,53 @@
+/// What a disk image holds, as its own record states it: the image format, its size, and the
+/// volume layout. Numbers and format names only; partition names (GPT labels) are text the
+/// image's owner wrote and are never recorded.
+public struct DiskLayout: Hashable, Sendable {
+    /// One region of the volume system: a partition, or space no partition claims.
+    public struct Partition: Hashable, Sendable {
+        /// The index `mmls` prints.
+        public var index: Int
+        /// First byte, from the start of the image.
+        public var offset: Int64
+        /// Length in bytes.
+        public var length: Int64
+        /// True for a partition, false for space the table leaves unallocated.
+        public var allocated: Bool
+        /// The file system found in it, when The Sleuth Kit reads one.
+        public var fileSystem: String?
+
+        /// A partition from its parts.
+        public init(index: Int, offset: Int64, length: Int64, allocated: Bool, fileSystem: String?) {
+            self.index = index
+            self.offset = offset
+            self.length = length
+            self.allocated = allocated
+            self.fileSystem = fileSystem
+        }
+    }
+
+    /// The image format (`raw`).
+    public var imageFormat: String
+    /// The media size in bytes.
+    public var mediaSize: Int64
+    /// The sector size in bytes.
+    public var sectorSize: Int
+    /// The volume system (`dos`, `gpt`, ...); nil when the image is one file system.
+    public var volumeSystem: String?
+    /// The regions of the volume system, in table order.
+    public var partitions: [Partition]
+    /// The file system at offset 0 when there is no volume system.
+    public var fileSystem: String?
+
+    /// A layout from its parts.
+    public init(
+        imageFormat: String, mediaSize: Int64, sectorSize: Int, volumeSystem: String?,
+        partitions: [Partition], fileSystem: String?
+    ) {
+        self.imageFormat = imageFormat
+        self.mediaSize = mediaSize
+        self.sectorSize = sectorSize
+        self.volumeSystem = volumeSystem
+        self.partitions = partitions
+        self.fileSystem = fileSystem
+    }
+}

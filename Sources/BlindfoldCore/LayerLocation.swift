@@ -1,0 +1,24 @@
+/// Where a member sits inside a disk image, beyond its path: enough for an examiner to find it
+/// again with any tool (`mmls` for the partition, `icat -o OFFSET/SECTOR IMAGE INODE` for the
+/// data).
+///
+/// Numbers only: nothing here is text taken from the image.
+public struct LayerLocation: Hashable, Sendable {
+    /// The partition's index in the volume system, as `mmls` numbers it; nil when the image
+    /// has no volume system (a file system from its first byte).
+    public var partition: Int?
+    /// The byte offset of the file system in the image.
+    public var offset: Int64
+    /// The file system type as The Sleuth Kit names it (`fat32`, `ext4`, `ntfs`, ...).
+    public var fileSystem: String
+    /// The metadata address (inode, MFT entry, FAT directory-entry address).
+    public var inode: UInt64
+
+    /// A location from its parts.
+    public init(partition: Int?, offset: Int64, fileSystem: String, inode: UInt64) {
+        self.partition = partition
+        self.offset = offset
+        self.fileSystem = fileSystem
+        self.inode = inode
+    }
+}

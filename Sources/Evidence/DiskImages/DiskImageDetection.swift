@@ -1,0 +1,95 @@
+/// Recognises disk images and bare file systems by their first bytes, never by name.
+///
+/// Structures, not single magic numbers, where a single one would claim ordinary files: an MBR
+/// needs its signature and a plausible partition table, a FAT boot sector its signature, a
+/// sector size and a `FAT` type field.
+public enum DiskImageDetection {
+    /// What the head says the item is.
+    public enum Kind: String, Sendable {
+        case mbr, gpt, fat, exfat, ntfs, ext, hfsPlus = "hfs+", ewf, vhd, vmdk
+
+        /// Why an image of this kind is not read yet, or nil when it is.
+        public var notYetRead: String? {
+            switch self {
+            case .ewf: "an EnCase (EWF/E01) image: recognised, but not read by this version (only raw images are)"
+            case .vhd: "a VHD image: recognised, but not read by this version (only raw images are)"
+            case .vmdk: "a VMDK image: recognised, but not read by this version (only raw images are)"
+            default: nil
+            }
+        }
+    }
+
+    /// The bytes detection needs (the ext superblock's magic is at 1080).
+    public static let headBytes = 4096
+
+    /// MIME types libmagic gives raw images and file systems; anything more specific is
+    /// another kind of file that happens to carry a boot-sector signature.
+    private static let imageTypes: Set<String> = [
+        "application/octet-stream", "application/x-raw-disk-image", "application/x-ms-ewf",
+        "application/x-vhd", "application/x-virtualbox-vhd", "application/x-vmdk",
+        "application/x-virtualbox-vmdk",
+    ]
+
+    /// The kind of image `head` starts, or nil.
+    ///
+    /// - Parameter mime: libmagic's type when known; a type outside ``imageTypes`` is never an image.
+    public static func kind(mime: String?, head: UnsafeRawBufferPointer) -> Kind? {
+        if let mime, !imageTypes.contains(mime) { return nil }
+        let bytes = Array(head.prefix(headBytes))
+        func matches(_ text: String, at offset: Int) -> Bool {
+            let expected = Array(text.utf8)
+            return bytes.count >= offset + expected.count && Array(bytes[offset..<offset + expected.count]) == expected
+        }
+        if bytes.starts(with: [0x45, 0x56, 0x46, 0x09, 0x0D, 0x0A, 0xFF, 0x00]) { return .ewf }
+        if matches("conectix", at: 0) { return .vhd }
+        if matches("KDMV", at: 0) || matches("# Disk DescriptorFile", at: 0) { return .vmdk }
+        if matches("EFI PART", at: 512) { return .gpt }
+        if matches("NTFS    ", at: 3) { return .ntfs }
+        if matches("EXFAT   ", at: 3) { return .exfat }
+        if bytes.count >= 1082, bytes[1080] == 0x53, bytes[1081] == 0xEF, isExtSuperblock(bytes) { return .ext }
+        if matches("H+", at: 1024) || matches("HX", at: 1024) { return .hfsPlus }
+        guard bytes.count >= 512, bytes[510] == 0x55, bytes[511] == 0xAA else { return nil }
+        if isFATBootSector(bytes) { return .fat }
+        if isPartitionTable(bytes) { return .mbr }
+        return nil
+    }
+
+    /// An ext2/3/4 superblock: besides the magic, a block size of 1 to 64 KiB and a non-zero
+    /// inode and block count.
+    private static func isExtSuperblock(_ bytes: [UInt8]) -> Bool {
+        let base = 1024
+        let inodes = little32(bytes, base)
+        let blocks = little32(bytes, base + 4)
+        let logBlockSize = little32(bytes, base + 24)
+        return inodes > 0 && blocks > 0 && logBlockSize <= 6
+    }
+
+    /// A FAT boot sector: a jump instruction, a power-of-two sector size of 512 to 4096, a
+    /// power-of-two cluster size and a `FAT` type field (FAT12/16 at 54, FAT32 at 82).
+    private static func isFATBootSector(_ bytes: [UInt8]) -> Bool {
+        guard bytes[0] == 0xEB || bytes[0] == 0xE9 else { return false }
+        let sectorSize = Int(bytes[11]) | Int(bytes[12]) << 8
+        let perCluster = Int(bytes[13])
+        guard [512, 1024, 2048, 4096].contains(sectorSize), perCluster > 0, perCluster & (perCluster - 1) == 0 else {
+            return false
+        }
+        let fat = Array("FAT".utf8)
+        return Array(bytes[54..<57]) == fat || Array(bytes[82..<85]) == fat
+    }
+
+    /// A DOS partition table: every entry's status is 0x00 or 0x80, and at least one entry has
+    /// a type and a non-zero length.
+    private static func isPartitionTable(_ bytes: [UInt8]) -> Bool {
+        var used = 0
+        for entry in 0..<4 {
+            let base = 446 + entry * 16
+            guard bytes[base] == 0x00 || bytes[base] == 0x80 else { return false }
+            if bytes[base + 4] != 0 && little32(bytes, base + 12) > 0 { used += 1 }
+        }
+        return used > 0
+    }
+
+    private static func little32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+    }
+}

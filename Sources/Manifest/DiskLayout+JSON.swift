@@ -1,0 +1,66 @@
+import BlindfoldCore
+
+extension LayerLocation {
+    /// Adds the location's members to a layer object: `partition` (absent without a volume
+    /// system), `offset`, `fs`, `inode`.
+    func add(to layer: inout JSONObjectBuilder) {
+        layer.add("partition", partition)
+        layer.add("offset", offset)
+        layer.add("fs", fileSystem)
+        layer.add("inode", Int64(clamping: inode))
+    }
+
+    /// The location a layer object holds, or nil for an archive member's layer.
+    static func read(from layer: inout JSONObjectReader) throws(ManifestReadError) -> LayerLocation? {
+        guard layer.hasMember("fs") else { return nil }
+        let partition = try layer.int("partition").map { Int($0) }
+        let offset = try layer.required("offset", layer.int("offset"))
+        let fileSystem = try layer.required("fs", layer.string("fs"))
+        let inode = try layer.required("inode", layer.int("inode"))
+        return LayerLocation(partition: partition, offset: offset, fileSystem: fileSystem, inode: UInt64(clamping: inode))
+    }
+}
+
+extension DiskLayout {
+    /// The image's `disk_image` object.
+    var manifestJSON: JSONValue {
+        var object = JSONObjectBuilder()
+        object.add("format", imageFormat)
+        object.add("media_size", mediaSize)
+        object.add("sector_size", sectorSize)
+        object.add("volume_system", volumeSystem)
+        object.add("fs", fileSystem)
+        if volumeSystem != nil {
+            object.add("partitions", .array(partitions.map { partition in
+                var entry = JSONObjectBuilder()
+                entry.add("index", partition.index)
+                entry.add("offset", partition.offset)
+                entry.add("length", partition.length)
+                entry.add("allocated", partition.allocated)
+                entry.add("fs", partition.fileSystem)
+                return entry.value
+            }))
+        }
+        return object.value
+    }
+
+    /// A `disk_image` object read back.
+    init(manifestJSON reader: inout JSONObjectReader) throws(ManifestReadError) {
+        var partitions: [Partition] = []
+        for element in try reader.array("partitions") ?? [] {
+            var entry = try JSONObjectReader(element, what: "item record ('disk_image.partitions')")
+            partitions.append(Partition(
+                index: Int(try entry.required("index", entry.int("index"))),
+                offset: try entry.required("offset", entry.int("offset")),
+                length: try entry.required("length", entry.int("length")),
+                allocated: try entry.required("allocated", entry.bool("allocated")),
+                fileSystem: try entry.string("fs")))
+        }
+        self.init(
+            imageFormat: try reader.required("format", reader.string("format")),
+            mediaSize: try reader.required("media_size", reader.int("media_size")),
+            sectorSize: Int(try reader.required("sector_size", reader.int("sector_size"))),
+            volumeSystem: try reader.string("volume_system"), partitions: partitions,
+            fileSystem: try reader.string("fs"))
+    }
+}
