@@ -39,6 +39,10 @@ let package = Package(
         // openat2 with RESOLVE_NO_SYMLINKS: no glibc wrapper yet.
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // FFmpeg's demuxers, decoders and scaler, for vPDQ (docs/VIDEO.md).
+        .systemLibrary(
+            name: "CAVFormat", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -85,6 +89,9 @@ let package = Package(
             dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
         ),
 
+        // Video decoding: the only code that touches FFmpeg, run in the decoder workers.
+        .target(name: "VideoDecoding", dependencies: ["BlindfoldCore", "ImageDecoding", "CAVFormat"]),
+
         // What this binary is: commit, toolchain, C library versions, the libmagic database
         // (`blindfold version`, the manifest header's `build`). The stamps come from `make dist`.
         .target(name: "CBuildStamp", cSettings: buildStamps()),
@@ -107,6 +114,7 @@ let package = Package(
         ),
         .target(name: "PDQ", dependencies: ["BlindfoldCore", "Signals", "ImageDecoding"], path: "Plugins/PDQ"),
         .target(name: "PHash", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PHash"),
+        .target(name: "VPDQ", dependencies: ["BlindfoldCore", "Signals", "PDQ", "VideoDecoding"], path: "Plugins/VPDQ"),
 
         // The command line: the only place that lists concrete plugins.
         .executableTarget(
@@ -132,6 +140,7 @@ let package = Package(
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Signals", "Scanner", "CryptoHashes",
                 "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz", "BuildInfo",
+                "VideoDecoding", "VPDQ",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

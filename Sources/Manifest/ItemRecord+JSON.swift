@@ -35,6 +35,7 @@ extension ItemRecord {
                 case .hex(let hex): (output.key, .string(hex))
                 case .integer(let number): (output.key, .int(Int64(number)))
                 case .hexList(let list): (output.key, .array(list.map { .string($0) }))
+                case .text(let text): (output.key, .string(text))
                 }
             }))
         }
