@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "Scanner",
             dependencies: [
-                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo",
+                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo", "Signals",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the shard listing's fingerprint
             ]
@@ -121,7 +121,7 @@ let package = Package(
             name: "blindfold",
             dependencies: [
                 "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "Signals", "CryptoHashes", "PDQ", "PHash",
-                "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VPDQ", "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -10,6 +10,8 @@ public struct VPDQResult: Sendable {
     public var features: [VPDQFeature]
     /// How decoding ended (a damaged video keeps the frames decoded before and around the damage).
     public var end: VideoDecoder.End
+    /// Frames decoded, sampled or not.
+    public var framesDecoded: Int
 }
 
 /// vPDQ as the reference computes it: decode every frame, pick frames by ``FrameSampling``,
@@ -32,6 +34,6 @@ public enum VPDQHasher {
                 timestamp: FrameSampling.timestamp(frame: number, frameRate: rate)))
             return true
         }
-        return VPDQResult(info: decoder.info, features: features, end: end)
+        return VPDQResult(info: decoder.info, features: features, end: end, framesDecoded: decoder.framesDecoded)
     }
 }

@@ -48,12 +48,25 @@ public struct VPDQPlugin: WholeItemPlugin {
         } catch {
             return .failure(PluginFailure(status: error.status, reason: error.reason))
         }
+        guard !result.features.isEmpty else {
+            return .failure(PluginFailure(status: .corrupt, reason: "no frame of the video could be decoded"))
+        }
         let info = result.info
         let facts = VideoFacts(
             codec: info.codec, container: info.container, width: info.width, height: info.height,
             durationMilliseconds: info.durationMilliseconds,
             frameRate: "\(info.frameRateNumerator)/\(info.frameRateDenominator)")
-        return .values(VPDQSignal.outputs(facts, features: result.features, damage: Self.damage(result.end)))
+        return .values(VPDQSignal.outputs(facts, features: result.features, damage: Self.damage(result.end) ?? Self.shortfall(result)))
+    }
+
+    /// The sentence for a video whose frames end well before the duration its container declares
+    /// (a file cut short whose index survived), nil otherwise.
+    static func shortfall(_ result: VPDQResult) -> String? {
+        guard let declared = result.info.durationMilliseconds, result.info.frameRate > 0,
+              let decoded = VideoDecoder.milliseconds(Double(result.framesDecoded) / result.info.frameRate * 1000)
+        else { return nil }
+        guard decoded < declared - max(1000, declared / 10) else { return nil }
+        return "the video's frames end at \(decoded) ms of the \(declared) ms its container declares: it is cut short; the frames it holds were hashed"
     }
 
     /// The sentence for a video that did not decode cleanly, nil for a complete one.

@@ -31,6 +31,8 @@ public struct ItemRecord: Sendable, Hashable {
     public var linkTarget: PathBytes?
     /// For containers that were opened: what was found inside.
     public var container: ContainerInfo?
+    /// A file written under the output folder for this item (a video's vPDQ frame lines).
+    public var sidecar: SidecarFile?
 
     /// A record with the given identity and status and nothing else yet.
     public init(path: VirtualPath, kind: ItemKind, status: ItemStatus = .ok, reason: String? = nil) {

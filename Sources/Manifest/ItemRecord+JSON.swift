@@ -39,6 +39,13 @@ extension ItemRecord {
                 }
             }))
         }
+        if let sidecar {
+            var reference = JSONObjectBuilder()
+            reference.add("file", sidecar.file)
+            reference.add("sha256", sidecar.sha256)
+            reference.add(sidecar.countKey, sidecar.count)
+            object.add(sidecar.key, reference.value)
+        }
         if !matches.isEmpty {
             object.add("matches", .array(matches.map { match in
                 var entry = JSONObjectBuilder()
@@ -47,6 +54,10 @@ extension ItemRecord {
                 entry.add("algorithm", match.algorithm)
                 entry.add("category", match.category)
                 entry.add("distance", match.distance)
+                for (key, value) in [("query_match", match.queryPercent), ("compared_match", match.comparedPercent),
+                                     ("timestamp", match.timestamp)] {
+                    if let value { entry.add(key, .double(value)) }
+                }
                 return entry.value
             }))
         }

@@ -12,6 +12,8 @@ public final class VideoDecoder {
     private var format: UnsafeMutablePointer<AVFormatContext>?
     private var codec: UnsafeMutablePointer<AVCodecContext>?
     private let streamIndex: Int32
+    /// Frames the decoder returned so far (sampled or not).
+    public private(set) var framesDecoded = 0
 
     /// How decoding ended.
     public enum End: Sendable, Hashable {
@@ -70,17 +72,34 @@ public final class VideoDecoder {
             var rate = stream.pointee.avg_frame_rate
             if rate.num == 0 || rate.den == 0 { rate = stream.pointee.r_frame_rate }
             guard rate.num > 0, rate.den > 0 else { throw .invalidStream("a frame rate of zero") }
-            let duration = context.pointee.duration
+            // The video stream's own duration when the container gives one (the container's
+            // may include a longer audio track), else the container's.
+            let streamDuration = stream.pointee.duration, timeBase = stream.pointee.time_base
+            let containerDuration = context.pointee.duration
+            let milliseconds: Int? =
+                if streamDuration > 0, streamDuration != CAV_NOPTS_VALUE, timeBase.num > 0, timeBase.den > 0 {
+                    Self.milliseconds(Double(streamDuration) * Double(timeBase.num) / Double(timeBase.den) * 1000)
+                } else if containerDuration > 0, containerDuration != CAV_NOPTS_VALUE {
+                    Int(containerDuration / 1000)
+                } else {
+                    nil
+                }
             let containerName = context.pointee.iformat.map { String(cString: $0.pointee.name) } ?? "unknown"
             info = VideoInfo(
                 codec: codecName, container: containerName, width: width, height: height,
-                durationMilliseconds: duration > 0 && duration != CAV_NOPTS_VALUE ? Int(duration / 1000) : nil,
+                durationMilliseconds: milliseconds,
                 frameRateNumerator: Int(rate.num), frameRateDenominator: Int(rate.den))
         } catch {
             avcodec_free_context(&codec)
             avformat_close_input(&format)
             throw error
         }
+    }
+
+    /// A duration from the file as whole milliseconds; nil when it is not a sane number (the
+    /// file may declare anything, and converting an out-of-range double would trap).
+    public static func milliseconds(_ value: Double) -> Int? {
+        value.isFinite && value >= 0 && value < 1e15 ? Int(value) : nil
     }
 
     deinit {
@@ -118,6 +137,7 @@ public final class VideoDecoder {
                 }
                 // The reference numbers frames by the decoder's count of frames returned, from 0.
                 let number = Int(cav_codec_frame_number(codec)) - 1
+                framesDecoded = number + 1
                 defer { av_frame_unref(frame) }
                 guard sampling.samples(number) else { continue }
                 guard let image = converter.convert(frame) else {

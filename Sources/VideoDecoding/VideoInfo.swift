@@ -9,7 +9,7 @@ public struct VideoInfo: Sendable, Hashable {
     /// The video stream's declared width and height in pixels.
     public var width: Int
     public var height: Int
-    /// The container's declared duration in milliseconds, when it declares one.
+    /// The declared duration in milliseconds (the video stream's, else the container's), when declared.
     public var durationMilliseconds: Int?
     /// The frame rate the reference samples by: the stream's average frame rate, else its
     /// real base frame rate (`r_frame_rate`), as a fraction.

@@ -29,9 +29,9 @@ public enum VPDQText {
     public static func parse(_ text: Substring) throws(Malformed) -> [VPDQFeature] {
         var features: [VPDQFeature] = []
         var number = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift: both line ends separate lines.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }) {
             number += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy(\.isWhitespace) { continue }
             features.append(try parse(line: line, number: number))
         }
