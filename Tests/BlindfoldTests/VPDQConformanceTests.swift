@@ -12,7 +12,7 @@ struct VPDQConformanceTests {
         try VPDQHasher.hash(MemoryVideoSource(Array(Data(contentsOf: url))), secondsPerHash: Double(interval), maxPixels: 1 << 24)
     }
 
-    @Test("same frames as the reference binding; PDQ: >= 90% within 4 bits, none above 16, quality within 2",
+    @Test("same frames as the reference binding; PDQ: >= 90% within 4 bits and >= 90% exact (all exact when measured), none above 16, quality within 2",
           .enabled(if: SyntheticVideo.referenceAvailable, "the reference binding is not installed: python3 -m pip install vpdq==0.2.5"))
     func agreesWithReference() throws {
         let directory = try TemporaryDirectory("vpdq-conformance")
@@ -35,6 +35,7 @@ struct VPDQConformanceTests {
         #expect(distances.count > 60)
         #expect(Double(within4) >= 0.9 * Double(distances.count), "distances \(distances)")
         #expect(distances.allSatisfy { $0 <= 16 }, "distances \(distances)")
+        #expect(Double(distances.filter { $0 == 0 }.count) >= 0.9 * Double(distances.count), "distances \(distances)")
     }
 
     @Test("frame numbers by the reference's rule (hand-computed), all frames with interval 0 (ffprobe's count), stream facts as ffprobe says")

@@ -94,6 +94,36 @@ struct VPDQScanTests {
         #expect((tampered.stdout + tampered.stderr).contains("does not match its sha256"))
     }
 
+    @Test("metadata text (a sentinel title and comment) reaches no record, frame file or output; audio-only is unsupported; --image-pixels refuses large frames")
+    func hostile() throws {
+        let directory = try TemporaryDirectory("vpdq-hostile")
+        defer { directory.remove() }
+        let root = directory.child("root")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let sentinel = TestEnvironment.sentinel
+        _ = try SyntheticVideo(
+            source: "testsrc2=size=96x64:rate=25", seconds: 2,
+            codec: ["-c:v", "libx264", "-metadata", "title=\(sentinel)", "-metadata", "comment=\(sentinel)"], name: "titled.mkv"
+        ).make(in: root)
+        try SyntheticVideo.ffmpeg(["-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "flac", root.appendingPathComponent("audio-only.mkv").path])
+        let output = directory.child("out")
+        let result = try ProcessRunner.blindfold(["scan", root.path, "--out", output.path])
+        let manifest = try ParsedManifest(directory: output)
+        #expect((manifest.item("titled.mkv")?["hashes"] as? [String: Any])?["vpdq_frames"] as? Int == 2)
+        let audio = manifest.item("audio-only.mkv")
+        // libmagic calls a Matroska file video/x-matroska whatever its tracks.
+        #expect(audio?["mime"] as? String == "video/x-matroska")
+        #expect((audio?["plugin_errors"] as? [String: String])?["vpdq"] == "unsupported: the container holds no video stream", "\(String(describing: audio))")
+        var everything = result.stdout + result.stderr
+        for file in try FileManager.default.subpathsOfDirectory(atPath: output.path) {
+            everything += (try? String(contentsOf: output.appendingPathComponent(file), encoding: .utf8)) ?? ""
+        }
+        #expect(!everything.contains(sentinel))
+        let limited = try Self.scan(root, directory.child("limited"), ["--image-pixels", "1000"])
+        let refused = (limited.item("titled.mkv")?["plugin_errors"] as? [String: String])?["vpdq"]
+        #expect(refused == "limit: the video's frames have 6144 pixels, more than the limit of 1000")
+    }
+
     @Test("re-encoded, resized, frame-rate-changed and trimmed copies match the original's vPDQ list (file and folder); an unrelated video does not; a still matches through a PDQ list with its time")
     func matching() throws {
         let directory = try TemporaryDirectory("vpdq-match")

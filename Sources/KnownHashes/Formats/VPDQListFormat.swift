@@ -22,11 +22,12 @@ public enum VPDQListFormat {
         public var features: [VPDQFeature]
     }
 
-    /// True when `path` is a folder, or a file whose first non-empty line is a vPDQ frame line.
-    public static func recognises(_ path: String) -> Bool {
+    /// True when `path` is a folder (with `folders`), or a file whose first non-empty line is a
+    /// vPDQ frame line.
+    public static func recognises(_ path: String, folders: Bool = true) -> Bool {
         var status = stat()
         guard stat(path, &status) == 0 else { return false }
-        if (status.st_mode & S_IFMT) == S_IFDIR { return true }
+        if (status.st_mode & S_IFMT) == S_IFDIR { return folders }
         guard (status.st_mode & S_IFMT) == S_IFREG, let descriptor = try? SetFile.open(path) else { return false }
         defer { close(descriptor) }
         var head = [UInt8](repeating: 0, count: 512)
