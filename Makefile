@@ -5,7 +5,7 @@ SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hash
         --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test dist bench bench-hashsets bench-pdq bench-shards fuzz fixtures clean
+.PHONY: deps build demo test dist bench bench-hashsets bench-pdq bench-vpdq bench-shards fuzz fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -43,6 +43,10 @@ bench-hashsets: build
 # PDQ against the reference's Python binding on 12-megapixel JPEGs, one core each.
 bench-pdq: build
 	bash .ci/bench-pdq $(N)
+
+# vPDQ against the reference's Python binding on synthetic videos, one core each (docs/VIDEO.md).
+bench-vpdq: build
+	bash .ci/bench-vpdq $(N)
 
 # Sharded scans: N shards one after another vs one scan, the listing's cost, the merge (docs/SCALE-OUT.md).
 bench-shards: build

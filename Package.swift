@@ -40,6 +40,10 @@ let package = Package(
         // openat2 with RESOLVE_NO_SYMLINKS: no glibc wrapper yet.
         .systemLibrary(name: "CLinux"),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // FFmpeg's demuxers, decoders and scaler, for vPDQ (docs/VIDEO.md).
+        .systemLibrary(
+            name: "CAVFormat", pkgConfig: "libavformat",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev"])]),
 
         // The shared vocabulary: items, statuses, limits, the hash plugin API.
         .target(
@@ -74,7 +78,7 @@ let package = Package(
         .target(
             name: "Scanner",
             dependencies: [
-                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo",
+                "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "BuildInfo", "Signals",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),  // the shard listing's fingerprint
             ]
@@ -85,6 +89,9 @@ let package = Package(
             name: "ImageDecoding",
             dependencies: ["BlindfoldCore", "CTurboJPEG", "CPNG", "CWebP", "CGIF", "CTIFF", "CHeif"]
         ),
+
+        // Video decoding: the only code that touches FFmpeg, run in the decoder workers.
+        .target(name: "VideoDecoding", dependencies: ["BlindfoldCore", "ImageDecoding", "CAVFormat"]),
 
         // What this binary is: commit, toolchain, C library versions, the libmagic database
         // (`blindfold version`, the manifest header's `build`). The stamps come from `make dist`.
@@ -108,13 +115,14 @@ let package = Package(
         ),
         .target(name: "PDQ", dependencies: ["BlindfoldCore", "Signals", "ImageDecoding"], path: "Plugins/PDQ"),
         .target(name: "PHash", dependencies: ["BlindfoldCore", "ImageDecoding"], path: "Plugins/PHash"),
+        .target(name: "VPDQ", dependencies: ["BlindfoldCore", "Signals", "PDQ", "VideoDecoding"], path: "Plugins/VPDQ"),
 
         // The command line: the only place that lists concrete plugins.
         .executableTarget(
             name: "blindfold",
             dependencies: [
                 "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "Signals", "CryptoHashes", "PDQ", "PHash",
-                "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VPDQ", "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -133,6 +141,7 @@ let package = Package(
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Signals", "Scanner", "CryptoHashes",
                 "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz", "BuildInfo",
+                "VideoDecoding", "VPDQ",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

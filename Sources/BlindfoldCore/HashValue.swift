@@ -7,6 +7,10 @@ public enum HashValue: Hashable, Sendable {
     /// Several digests as lower-case hex, in an order the plugin documents (PDQ's eight
     /// dihedral hashes, say).
     case hexList([String])
+    /// A short name from a fixed vocabulary of a library, never text from inside the item
+    /// (a video's codec, `h264`), or a plugin's structured text that the scanner moves out of the
+    /// record before it is written (vPDQ's frame lines, to their own file).
+    case text(String)
 }
 
 /// A named value a plugin produced (`md5` → hex, `pdq_quality` → 87).

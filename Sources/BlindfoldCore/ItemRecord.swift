@@ -33,6 +33,8 @@ public struct ItemRecord: Sendable, Hashable {
     public var container: ContainerInfo?
     /// True for a file a file system lists as deleted (its name is no longer allocated).
     public var deleted: Bool?
+    /// A file written under the output folder for this item (a video's vPDQ frame lines).
+    public var sidecar: SidecarFile?
 
     /// A record with the given identity and status and nothing else yet.
     public init(path: VirtualPath, kind: ItemKind, status: ItemStatus = .ok, reason: String? = nil) {

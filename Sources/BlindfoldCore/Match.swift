@@ -18,13 +18,23 @@ public struct Match: Hashable, Sendable {
     public var category: String?
     /// The Hamming distance, for perceptual hashes only.
     public var distance: Int?
+    /// For a video matched against a listed video (vPDQ): the share of the item's frames that
+    /// match the listed video, and of the listed video's frames that match the item (percent).
+    public var queryPercent: Double?
+    public var comparedPercent: Double?
+    /// For a video frame that matched an image hash: the frame's time in seconds.
+    public var timestamp: Double?
 
     /// A match from its parts.
-    public init(set: String, role: HashSetRole, algorithm: String, category: String? = nil, distance: Int? = nil) {
+    public init(set: String, role: HashSetRole, algorithm: String, category: String? = nil, distance: Int? = nil,
+                queryPercent: Double? = nil, comparedPercent: Double? = nil, timestamp: Double? = nil) {
         self.set = set
         self.role = role
         self.algorithm = algorithm
         self.category = category
         self.distance = distance
+        self.queryPercent = queryPercent
+        self.comparedPercent = comparedPercent
+        self.timestamp = timestamp
     }
 }

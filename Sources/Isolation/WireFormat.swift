@@ -15,18 +15,20 @@ import BlindfoldCore
 /// 2. Request (scanner → worker): `BFWQ`, plugin id, MIME type, declared size (-1 unknown),
 ///    payload (length, bytes).
 /// 3. Response (worker → scanner): `BFWR`, then the outcome: 0 values (count, then per value
-///    its key, a type — 0 hex, 1 integer, 2 hex list — and the value), 1 not applicable,
+///    its key, a type — 0 hex, 1 integer, 2 hex list, 3 text — and the value), 1 not applicable,
 ///    2 failure (status word, reason).
 ///
 /// Both sides parse frames with ``WireReader`` and build them with ``WireWriter``.
 public enum WireFormat {
     /// The version this build speaks; bump it for any change in the frames above.
-    public static let version: Int64 = 2
+    public static let version: Int64 = 3
     static let helloMagic: [UInt8] = Array("BFWH".utf8)
     static let requestMagic: [UInt8] = Array("BFWQ".utf8)
     static let responseMagic: [UInt8] = Array("BFWR".utf8)
     /// The largest frame a worker answers with (values and reasons are short).
     static let maxResponseFrame = 1 << 24
+    /// The longest text value (vPDQ's frame lines): bounded by the response frame only.
+    static let textLimit = maxResponseFrame
     /// The most plugins a hello may list.
     static let maxPlugins = 64
 }
@@ -126,6 +128,9 @@ public struct WireWriter {
                     integer(2)
                     integer(Int64(list.count))
                     for item in list { string(item) }
+                case .text(let text):
+                    integer(3)
+                    string(text)
                 }
             }
         case .notApplicable:
@@ -223,6 +228,7 @@ public struct WireReader {
                     var list: [String] = []
                     for _ in 0..<items { list.append(try string(limit: 4096)) }
                     outputs.append(HashOutput(key: key, value: .hexList(list)))
+                case 3: outputs.append(HashOutput(key: key, value: .text(try string(limit: WireFormat.textLimit))))
                 default: throw Malformed()
                 }
             }

@@ -6,7 +6,7 @@ public enum HashSetLoader {
     /// The formats this loader detects, in the order they are tried.
     public static let formats = [
         ".bfhs index", "NSRL RDSv3 SQLite", "Project VIC VICS / CAID JSON 1.x / 2.0", "hashdeep", "NSRL 2.x NSRLFile.txt",
-        "PDQ lists", "md5sum / sha1sum / sha256sum (plain, escaped, or --tag)",
+        "PDQ lists", "vPDQ lists (a file per video, or a folder of them)", "md5sum / sha1sum / sha256sum (plain, escaped, or --tag)",
     ]
 
     /// Loads the set at `path`.
@@ -23,8 +23,14 @@ public enum HashSetLoader {
     ///   any line or record is malformed (with the line or JSON path), or an index is corrupt.
     public static func load(
         path: String, name: String, role: HashSetRole, vicsAlertCategories: Set<String> = ["1"],
-        pdqPolicy: PDQMatchPolicy = .standard, format: HashSetFormat? = nil
+        pdqPolicy: PDQMatchPolicy = .standard, format: HashSetFormat? = nil, vpdqPolicy: VPDQComparison = .standard
     ) throws(HashSetError) -> any KnownHashSet {
+        // vPDQ lists: a folder of per-video files, or one such file (VPDQListFormat).
+        if format == nil, VPDQListFormat.recognises(path) {
+            let (videos, sha256) = try VPDQListFormat.read(path: path)
+            let info = HashSetInfo(name: name, role: role, format: "vpdq", entries: videos.count, sha256: sha256, path: path)
+            return VPDQHashSet(info: info, videos: videos, policy: vpdqPolicy)
+        }
         // A FIFO, device, socket or directory is refused before anything reads from it.
         try SetFile.check(path)
         let detected: HashSetFormat.Detected

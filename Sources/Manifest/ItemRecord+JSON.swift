@@ -37,8 +37,16 @@ extension ItemRecord {
                 case .hex(let hex): (output.key, .string(hex))
                 case .integer(let number): (output.key, .int(Int64(number)))
                 case .hexList(let list): (output.key, .array(list.map { .string($0) }))
+                case .text(let text): (output.key, .string(text))
                 }
             }))
+        }
+        if let sidecar {
+            var reference = JSONObjectBuilder()
+            reference.add("file", sidecar.file)
+            reference.add("sha256", sidecar.sha256)
+            reference.add(sidecar.countKey, sidecar.count)
+            object.add(sidecar.key, reference.value)
         }
         if !matches.isEmpty {
             object.add("matches", .array(matches.map { match in
@@ -48,6 +56,10 @@ extension ItemRecord {
                 entry.add("algorithm", match.algorithm)
                 entry.add("category", match.category)
                 entry.add("distance", match.distance)
+                for (key, value) in [("query_match", match.queryPercent), ("compared_match", match.comparedPercent),
+                                     ("timestamp", match.timestamp)] {
+                    if let value { entry.add(key, .double(value)) }
+                }
                 return entry.value
             }))
         }

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import Signals
 
 /// An item line read back: the ``ItemRecord`` it describes, plus whatever the line held that
 /// the record cannot (fields of a later version, a time the record cannot represent exactly),
@@ -55,6 +56,12 @@ public struct ManifestItem: Sendable, Hashable {
         for member in try reader.members("hashes") ?? [] {
             record.hashes.append(HashOutput(key: member.key, value: try Self.hashValue(member.value, reader)))
         }
+        if var reference = try reader.object(VPDQSignal.Key.features) {
+            record.sidecar = SidecarFile(
+                key: VPDQSignal.Key.features, file: try reference.required("file", reference.string("file")),
+                sha256: try reference.required("sha256", reference.string("sha256")),
+                count: Int(try reference.required("frames", reference.int("frames"))), countKey: "frames")
+        }
         for entry in try reader.array("matches") ?? [] {
             record.matches.append(try Self.match(entry))
         }
@@ -106,6 +113,8 @@ public struct ManifestItem: Sendable, Hashable {
         return Match(
             set: set, role: try match.required("role", HashSetRole(rawValue: roleName)),
             algorithm: try match.required("algorithm", match.string("algorithm")),
-            category: try match.string("category"), distance: try match.int("distance").map { Int($0) })
+            category: try match.string("category"), distance: try match.int("distance").map { Int($0) },
+            queryPercent: try match.double("query_match"), comparedPercent: try match.double("compared_match"),
+            timestamp: try match.double("timestamp"))
     }
 }

@@ -52,6 +52,7 @@ struct ItemAnalysis {
         }
         record.notes.append(contentsOf: configuration.signals.notes(for: record.hashes))
         if !record.hashes.isEmpty { record.matches = configuration.matcher.matches(for: record.hashes) }
+        VPDQFrameFiles(outputDirectory: configuration.outputDirectory).move(&record)
     }
 
     private func collect(_ entry: Sessions.Element, into record: inout ItemRecord) {

@@ -6,6 +6,7 @@ extension SignalCatalog {
     public static let builtIn: SignalCatalog = {
         let signals: [any Signal] = [
             PDQSignal(),
+            VPDQSignal(),
         ]
         do {
             return try SignalCatalog(signals)

@@ -6,7 +6,8 @@ import Signals
 /// is a one-line usage error.
 enum HashSetArguments {
     static func load(
-        knownBad: [String], knownGood: [String], vicsAlert: Set<String> = ["1"], pdqPolicy: PDQMatchPolicy = .standard
+        knownBad: [String], knownGood: [String], vicsAlert: Set<String> = ["1"], pdqPolicy: PDQMatchPolicy = .standard,
+        vpdqPolicy: VPDQComparison = .standard
     ) throws -> [any KnownHashSet] {
         var names: Set<String> = []
         var sets: [any KnownHashSet] = []
@@ -16,7 +17,7 @@ enum HashSetArguments {
                 // A raw set is named after its file; an index carries the name it was imported with.
                 let name = String(path.split(separator: "/").last ?? Substring(path))
                 set = try HashSetLoader.load(
-                    path: path, name: name, role: role, vicsAlertCategories: vicsAlert, pdqPolicy: pdqPolicy)
+                    path: path, name: name, role: role, vicsAlertCategories: vicsAlert, pdqPolicy: pdqPolicy, vpdqPolicy: vpdqPolicy)
             } catch {
                 throw CommandLineError("hash set \(error)")
             }

@@ -6,6 +6,7 @@ import BlindfoldCore
 import Isolation
 import PDQ
 import Signals
+import VPDQ
 
 /// The perceptual-hashing options `scan` and `triage` share: which image plugins run, how,
 /// and how their hashes are matched.
@@ -29,6 +30,19 @@ struct PerceptualArguments: ParsableArguments {
     @Flag(name: .customLong("no-pdq"), help: "Do not compute PDQ hashes.")
     var noPDQ = false
 
+    // vPDQ (videos): the interval is the plugin's declaration (`VPDQPlugin.Option`).
+    @Option(name: .customLong(VPDQPlugin.Option.interval.flag), help: ArgumentHelp(VPDQPlugin.Option.interval.help, valueName: "s"))
+    var vpdqInterval: Int = 1
+
+    @Option(name: .customLong("vpdq-query-match"), help: ArgumentHelp("A video matches a listed video when at least this share of its frames (percent) are within the distance of the listed video's frames.", valueName: "percent"))
+    var vpdqQueryMatch: Double = VPDQComparison.standard.queryMatchPercent
+
+    @Option(name: .customLong("vpdq-compared-match"), help: ArgumentHelp("... and at least this share of the listed video's frames (percent) match the video's.", valueName: "percent"))
+    var vpdqComparedMatch: Double = VPDQComparison.standard.comparedMatchPercent
+
+    @Flag(name: .customLong("no-vpdq"), help: "Do not decode videos for vPDQ hashes.")
+    var noVPDQ = false
+
     @Option(name: .customLong("image-pixels"), help: ArgumentHelp("Images declaring more pixels than this are recorded as 'limit' without being decoded.", valueName: "n"))
     var imagePixels: Int = ScanLimits().imagePixels
 
@@ -47,6 +61,10 @@ struct PerceptualArguments: ParsableArguments {
     func validate() throws {
         guard (0...256).contains(pdqDistance) else { throw ValidationError("--pdq-distance must be between 0 and 256") }
         guard (0...100).contains(pdqQuality) else { throw ValidationError("--pdq-quality must be between 0 and 100") }
+        guard (0...86_400).contains(vpdqInterval) else { throw ValidationError("--vpdq-interval must be between 0 and 86400 seconds") }
+        guard (0...100).contains(vpdqQueryMatch), (0...100).contains(vpdqComparedMatch) else {
+            throw ValidationError("--vpdq-query-match and --vpdq-compared-match must be between 0 and 100")
+        }
         guard imagePixels > 0 else { throw ValidationError("--image-pixels must be positive") }
         guard itemTimeout > 0 && itemTimeout <= 86_400 else { throw ValidationError("--item-timeout must be between 0 and 86400 seconds") }
         guard workerMemory >= 256 << 20 else { throw ValidationError("--worker-memory must be at least 268435456 (256 MiB)") }
@@ -57,11 +75,17 @@ struct PerceptualArguments: ParsableArguments {
         PDQMatchPolicy(maxDistance: pdqDistance, qualityFloor: pdqQuality, dihedral: pdqDihedral)
     }
 
+    /// The matching thresholds for vPDQ sets (frame distance and quality floor as the reference's).
+    var vpdqPolicy: VPDQComparison {
+        VPDQComparison(maxDistance: VPDQComparison.standard.maxDistance, qualityFloor: VPDQComparison.standard.qualityFloor,
+                       queryMatchPercent: vpdqQueryMatch, comparedMatchPercent: vpdqComparedMatch)
+    }
+
     /// The signals of the run, PDQ under these thresholds.
     var signals: SignalCatalog {
         get throws {
             do {
-                return try SignalCatalog.builtIn.replacing(PDQSignal(policy: policy))
+                return try SignalCatalog.builtIn.replacing(PDQSignal(policy: policy)).replacing(VPDQSignal(policy: vpdqPolicy))
             } catch {
                 throw CommandLineError("signal catalog: \(error)")
             }
@@ -90,6 +114,6 @@ struct PerceptualArguments: ParsableArguments {
     var selection: PluginCatalog.Selection {
         PluginCatalog.Selection(
             pdq: noPDQ ? nil : PDQOptions(dihedral: pdqDihedral, fast: pdqFast, maxPixels: imagePixels),
-            phash: phash, maxPixels: imagePixels)
+            phash: phash, maxPixels: imagePixels, vpdqInterval: noVPDQ ? nil : vpdqInterval)
     }
 }

@@ -4,6 +4,7 @@ import Isolation
 import PDQ
 import PHash
 import Signals
+import VPDQ
 
 /// The one place that lists the concrete plugins compiled into this binary.
 enum PluginCatalog {
@@ -15,6 +16,8 @@ enum PluginCatalog {
         var phash = false
         /// The image pixel limit for the perceptual plugins.
         var maxPixels = ScanLimits().imagePixels
+        /// vPDQ's interval in seconds (0: every frame), or nil to leave vPDQ out.
+        var vpdqInterval: Int? = 1
     }
 
     /// The digest plugins, which `verify` runs again on the evidence.
@@ -28,6 +31,7 @@ enum PluginCatalog {
         var plugins: [any HashPlugin] = CryptoHashes.all
         if let pdq = selection.pdq { plugins.append(PDQPlugin(options: pdq)) }
         if selection.phash { plugins.append(PHashPlugin(maxPixels: selection.maxPixels)) }
+        if let interval = selection.vpdqInterval { plugins.append(VPDQPlugin(secondsPerHash: interval, maxPixels: selection.maxPixels)) }
         return plugins
     }
 
@@ -35,11 +39,12 @@ enum PluginCatalog {
     /// it: what a decoder worker serves (the scanner only asks for the ones it runs).
     static func workerPlugins(_ selection: Selection) -> [any WholeItemPlugin] {
         [PDQPlugin(options: selection.pdq ?? PDQOptions(maxPixels: selection.maxPixels)),
-         PHashPlugin(maxPixels: selection.maxPixels)]
+         PHashPlugin(maxPixels: selection.maxPixels),
+         VPDQPlugin(secondsPerHash: selection.vpdqInterval ?? 1, maxPixels: selection.maxPixels)]
     }
 
     /// Every option a plugin of this binary declares, for the command line's help and checks.
-    static var declaredOptions: [PluginOption] { PDQPlugin.Option.all }
+    static var declaredOptions: [PluginOption] { PDQPlugin.Option.all + VPDQPlugin.Option.all }
 
     /// The registry of the selected plugins; a duplicate id is a start-up error. With `workers`,
     /// whole-item (decoding) plugins run in decoder worker processes.

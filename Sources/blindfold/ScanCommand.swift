@@ -164,7 +164,8 @@ struct ScanCommand: ParsableCommand {
         let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
         let sets = try HashSetArguments.load(
             knownBad: knownBad, knownGood: knownGood,
-            vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }), pdqPolicy: perceptual.policy)
+            vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }), pdqPolicy: perceptual.policy,
+            vpdqPolicy: perceptual.vpdqPolicy)
         var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }

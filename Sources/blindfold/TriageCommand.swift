@@ -77,7 +77,7 @@ struct TriageCommand: ParsableCommand {
     func run() throws {
         let rootPaths = try roots.map(CanonicalPath.existing)
         let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
-        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood, pdqPolicy: perceptual.policy)
+        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood, pdqPolicy: perceptual.policy, vpdqPolicy: perceptual.vpdqPolicy)
         let registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

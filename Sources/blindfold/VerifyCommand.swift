@@ -65,6 +65,11 @@ struct VerifyCommand: ParsableCommand {
         if structure.problems.isEmpty {
             lines.append("structure:  OK (\(structure.items.count) items; header, items and summary agree)")
         }
+        let frameFiles = SidecarCheck(manifest: manifest, items: structure.items)
+        failures += frameFiles.problems
+        if frameFiles.checked > 0 && frameFiles.problems.isEmpty {
+            lines.append("frame files: OK (\(frameFiles.checked) vPDQ files match their sha256)")
+        }
         let rootCount = structure.header?.roots.count ?? 0
 
         // 3. The evidence.

@@ -146,7 +146,9 @@ struct ManifestReaderTests {
             + #""seekable_archive_bytes":268435456,"image_pixels":100000000},"#
             + #""options":{"jobs":2,"io_jobs":1,"chunk_bytes":1048576,"excludes":["*.tmp"],"cross_filesystems":false,"#
             + #""archives":true,"order":"walk","budget_s":90,"sniff":true,"sniff_bytes":65536,"sniff_profile":"standard","#
-            + #""pdq_distance":31,"pdq_quality":50,"pdq_dihedral":false,"skip_known_good":true,"decoders":"workers","#
+            + #""pdq_distance":31,"pdq_quality":50,"pdq_dihedral":false,"#
+            + #""vpdq_distance":31,"vpdq_quality":50,"vpdq_query_match":"80","vpdq_compared_match":"0","#
+            + #""skip_known_good":true,"decoders":"workers","#
             + #""item_timeout_s":12.5}}"#
         #expect(header.manifestJSON.serialized == expected)
         #expect(try ScanHeader(manifestJSON: JSONValue(parsing: Array(expected.utf8))) == header)

@@ -14,6 +14,7 @@ struct PortableReleaseTests {
         "linux-vdso.so.1",  // the kernel's, not a file
         "ld-linux-x86-64.so.2",  // glibc's loader: it must be the host's, to match its libc
         "libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1",  // glibc
+        "libresolv.so.2",  // glibc's resolver: FFmpeg's network protocols (never used: input is custom I/O) link it
         "libgcc_s.so.1",  // GCC's unwinder: on every glibc system, backward compatible
         "libstdc++.so.6",  // GCC's C++ runtime: on every glibc system (apt itself needs it), versioned symbols
     ]

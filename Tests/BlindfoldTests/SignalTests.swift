@@ -52,11 +52,12 @@ struct SignalTests {
         return record
     }
 
-    @Test("The built-in catalog holds PDQ; a duplicate id or key is refused")
+    @Test("The built-in catalog holds PDQ and vPDQ; a duplicate id or key is refused")
     func builtInCatalog() throws {
-        #expect(SignalCatalog.builtIn.signals.map(\.id) == ["pdq"])
+        #expect(SignalCatalog.builtIn.signals.map(\.id) == ["pdq", "vpdq"])
+        #expect(SignalCatalog.builtIn.signal(producing: "video_codec")?.id == "vpdq")
         #expect(SignalCatalog.builtIn.signal(producing: "pdq_quality")?.id == "pdq")
-        #expect(SignalCatalog.builtIn.csvColumns.map(\.name) == ["pdq", "pdq_quality", "pdq_distance"])
+        #expect(SignalCatalog.builtIn.csvColumns.map(\.name) == ["pdq", "pdq_quality", "pdq_distance", "vpdq_frames", "video_codec"])
         #expect(throws: SignalCatalogError.duplicateID("pdq")) { try SignalCatalog([PDQSignal(), PDQSignal()]) }
         struct Squatter: Signal {
             var id: String { "squat" }
@@ -67,10 +68,11 @@ struct SignalTests {
             try SignalCatalog.builtIn.replacing(Squatter())
         }
         let tight = try SignalCatalog.builtIn.replacing(PDQSignal(policy: PDQMatchPolicy(maxDistance: 9, qualityFloor: 70, dihedral: true)))
-        #expect(tight.signals.count == 1)
+        #expect(tight.signals.count == 2)
         #expect(tight.signal("pdq")?.comparison == .distance(maxDistance: 9))
-        #expect(tight.headerOptions.map(\.name) == ["pdq_distance", "pdq_quality", "pdq_dihedral"])
-        #expect(tight.headerOptions.map(\.value) == [.integer(9), .integer(70), .bool(true)])
+        #expect(tight.headerOptions.map(\.name) == ["pdq_distance", "pdq_quality", "pdq_dihedral", "vpdq_distance", "vpdq_quality",
+                                                    "vpdq_query_match", "vpdq_compared_match"])
+        #expect(tight.headerOptions.map(\.value).prefix(3) == [.integer(9), .integer(70), .bool(true)])
     }
 
     @Test("PDQ's quality-floor note comes from the signal, under its policy")
@@ -84,7 +86,7 @@ struct SignalTests {
     @Test("A second signal registered from a test reaches notes, header options and the CSV and VICS exports")
     func toySignal() throws {
         let catalog = try SignalCatalog.builtIn.replacing(ToySignal())
-        #expect(catalog.signals.map(\.id) == ["pdq", "toy"])
+        #expect(catalog.signals.map(\.id) == ["pdq", "vpdq", "toy"])
         let configuration = try Self.configuration(signals: catalog, plugins: [ToyPlugin()])
 
         let low = Self.analysed(Array(repeating: 1, count: 11), configuration)
@@ -94,13 +96,13 @@ struct SignalTests {
         #expect(high.notes.isEmpty)
 
         let header = configuration.header(started: Timestamp.now()).manifestJSON.serialized
-        #expect(header.contains("\"pdq_dihedral\":false,\"toy_floor\":3,"))
+        #expect(header.contains("\"pdq_dihedral\":false,\"vpdq_distance\":31,\"vpdq_quality\":50,\"vpdq_query_match\":\"80\",\"vpdq_compared_match\":\"0\",\"toy_floor\":3,"))
 
         var csv = CSVExporter(signals: catalog)
         let scanHeader = configuration.header(started: Timestamp.now())
         let columns = csv.begin(header: scanHeader)
-        #expect(columns.hasSuffix(",path_b64,pdq,pdq_quality,pdq_distance,toy,toy_score\r\n"))
-        #expect(csv.item(low).hasSuffix(",,,,b,1\r\n"))
+        #expect(columns.hasSuffix(",path_b64,pdq,pdq_quality,pdq_distance,vpdq_frames,video_codec,toy,toy_score\r\n"))
+        #expect(csv.item(low).hasSuffix(",,,,,,b,1\r\n"))
 
         var record = low
         record.hashes.insert(HashOutput(key: "md5", value: .hex(String(repeating: "a", count: 32))), at: 0)

@@ -47,6 +47,8 @@ public struct SignalOutput: Sendable, Hashable {
         case integer
         /// Several hex values (``HashValue/hexList(_:)``).
         case hexList = "hex-list"
+        /// Text (``HashValue/text(_:)``).
+        case text
     }
 
     /// The key under `hashes`.
@@ -63,7 +65,7 @@ public struct SignalOutput: Sendable, Hashable {
     /// True when `value` is of this kind.
     public func admits(_ value: HashValue) -> Bool {
         switch (kind, value) {
-        case (.hex, .hex), (.integer, .integer), (.hexList, .hexList): true
+        case (.hex, .hex), (.integer, .integer), (.hexList, .hexList), (.text, .text): true
         default: false
         }
     }
@@ -94,7 +96,7 @@ public struct SignalColumn: Sendable {
     public static func output(_ key: String) -> SignalColumn {
         SignalColumn(name: key) { record in
             switch record.hash(key) {
-            case .hex(let value)?: value
+            case .hex(let value)?, .text(let value)?: value
             case .integer(let value)?: String(value)
             default: ""
             }

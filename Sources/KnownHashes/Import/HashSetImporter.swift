@@ -17,6 +17,11 @@ public enum HashSetImporter {
         source: String, name: String, role: HashSetRole, format: HashSetFormat? = nil,
         vicsAlertCategories: Set<String> = ["1"], output: String, toolVersion: String
     ) throws(HashSetError) -> Summary {
+        // vPDQ lists are read as they are (a folder of per-video files, indexed in memory);
+        // the .bfhs index has no section for them yet (docs/VIDEO.md).
+        if format == nil, VPDQListFormat.recognises(source, folders: false) {
+            throw HashSetError(file: source, reason: "is a vPDQ list: pass it to --known-bad or --known-good as it is (a .bfhs index of vPDQ lists is not built yet)")
+        }
         try SetFile.check(source)
         let detected: HashSetFormat.Detected
         if let format { detected = .source(format) } else { detected = try HashSetFormat.detect(path: source) }

@@ -40,11 +40,14 @@ public struct PDQHashSet: KnownHashSet {
     public var count: Int { index.hashes.count }
 
     public func matches(for hashes: [HashOutput]) -> [Match] {
-        guard let best = nearest(for: hashes, linear: false) else { return [] }
-        let label = Int(labels[best.entry])
-        return [Match(
-            set: info.name, role: info.role, algorithm: PDQSignal.Key.hash, category: label < categories.count ? categories[label] : nil,
-            distance: best.distance)]
+        guard let best = nearest(for: hashes, linear: false) else { return frameMatches(for: hashes) }
+        return [Match(set: info.name, role: info.role, algorithm: PDQSignal.Key.hash, category: category(of: best.entry), distance: best.distance)]
+    }
+
+    /// The category of entry number `entry`.
+    func category(of entry: Int) -> String? {
+        let label = Int(labels[entry])
+        return label < categories.count ? categories[label] : nil
     }
 
     /// The nearest entry for an item's outputs, by the index or (`linear`) by a linear scan.

@@ -117,6 +117,41 @@ struct PDQIndex: Sendable {
         guard radius <= Self.maxRadius else { return nearestLinear(to: query, within: maxDistance) }
         var best: (distance: Int, entry: Int)?
         var limit = maxDistance
+        forEachCandidate(of: query, radius: radius) { entry, candidate in
+            // Half the words first: a random candidate is already ~64 bits away.
+            let half = (candidate.words.0 ^ query.words.0).nonzeroBitCount
+                + (candidate.words.1 ^ query.words.1).nonzeroBitCount
+            guard half <= limit else { return }
+            let distance = half + (candidate.words.2 ^ query.words.2).nonzeroBitCount
+                + (candidate.words.3 ^ query.words.3).nonzeroBitCount
+            guard distance <= limit else { return }
+            if let current = best, (current.distance, current.entry) <= (distance, entry) { return }
+            best = (distance, entry)
+            limit = distance
+        }
+        return best
+    }
+
+    /// Every entry within `maxDistance` of `query`, each once, in entry order (vPDQ counts every
+    /// listed frame a query frame reaches). The same probing as ``nearest(to:within:)``, without
+    /// narrowing the limit.
+    func all(within maxDistance: Int, of query: PDQHash) -> [Int] {
+        guard maxDistance >= 0 else { return [] }
+        let radius = chunks.isEmpty ? Int.max : maxDistance / chunks.count
+        guard radius <= Self.maxRadius else {
+            return hashes.indices.filter { hashes[$0].distance(to: query) <= maxDistance }
+        }
+        var found = Set<Int>()
+        forEachCandidate(of: query, radius: radius) { entry, candidate in
+            if candidate.distance(to: query) <= maxDistance { found.insert(entry) }
+        }
+        return found.sorted()
+    }
+
+    /// Calls `visit` with every entry (number and hash) sharing a chunk within `radius` bits
+    /// of the query's: the candidates, some more than once.
+    @inline(__always)
+    private func forEachCandidate(of query: PDQHash, radius: Int, _ visit: (Int, PDQHash) -> Void) {
         let count = hashes.count
         hashes.withUnsafeBufferPointer { hashes in
             starts.withUnsafeBufferPointer { starts in
@@ -127,24 +162,13 @@ struct PDQIndex: Sendable {
                             let probe = chunk.table + Int(value ^ mask)
                             for slot in Int(starts[probe])..<Int(starts[probe + 1]) {
                                 let entry = Int(entries[number * count + slot])
-                                let candidate = hashes[entry]
-                                // Half the words first: a random candidate is already ~64 bits away.
-                                let half = (candidate.words.0 ^ query.words.0).nonzeroBitCount
-                                    + (candidate.words.1 ^ query.words.1).nonzeroBitCount
-                                guard half <= limit else { continue }
-                                let distance = half + (candidate.words.2 ^ query.words.2).nonzeroBitCount
-                                    + (candidate.words.3 ^ query.words.3).nonzeroBitCount
-                                guard distance <= limit else { continue }
-                                if let current = best, (current.distance, current.entry) <= (distance, entry) { continue }
-                                best = (distance, entry)
-                                limit = distance
+                                visit(entry, hashes[entry])
                             }
                         }
                     }
                 }
             }
         }
-        return best
     }
 
     /// The same answer by a linear scan of every entry (small sets, and the oracle in tests).

@@ -1,0 +1,39 @@
+import PDQ
+import Signals
+import VideoDecoding
+
+/// What hashing one video gave: its stream facts, the hashed frames, and how decoding ended.
+public struct VPDQResult: Sendable {
+    /// Codec, container, size, duration and frame rate.
+    public var info: VideoInfo
+    /// One feature per sampled frame, in frame order.
+    public var features: [VPDQFeature]
+    /// How decoding ended (a damaged video keeps the frames decoded before and around the damage).
+    public var end: VideoDecoder.End
+    /// Frames decoded, sampled or not.
+    public var framesDecoded: Int
+}
+
+/// vPDQ as the reference computes it: decode every frame, pick frames by ``FrameSampling``,
+/// convert the picked ones to RGB24 at the stream's size, and hash each with PDQ (the same Swift
+/// PDQ as images), its timestamp the frame number over the frame rate.
+public enum VPDQHasher {
+    /// Hashes the video in `source`.
+    ///
+    /// - Parameter secondsPerHash: the sampling interval in seconds; 0 hashes every frame.
+    /// - Parameter maxPixels: frames declaring more pixels are refused.
+    public static func hash(_ source: any VideoByteSource, secondsPerHash: Double, maxPixels: Int) throws(VideoDecodeError) -> VPDQResult {
+        let decoder = try VideoDecoder(source: source, maxPixels: maxPixels)
+        let rate = decoder.info.frameRate
+        let sampling = FrameSampling(secondsPerHash: secondsPerHash, frameRate: rate)
+        var features: [VPDQFeature] = []
+        let end = decoder.decode(sampling: sampling) { number, image in
+            let result = PDQHasher.hash(image)
+            features.append(VPDQFeature(
+                frameNumber: number, quality: result.quality, hash: result.hash,
+                timestamp: FrameSampling.timestamp(frame: number, frameRate: rate)))
+            return true
+        }
+        return VPDQResult(info: decoder.info, features: features, end: end, framesDecoded: decoder.framesDecoded)
+    }
+}

@@ -1,0 +1,82 @@
+import BlindfoldCore
+import Signals
+import VideoDecoding
+
+/// The `vpdq` plugin: Meta's vPDQ for every video item (PDQ of frames sampled as the reference
+/// samples them), with the stream's facts. Runs in the decoder workers like the image plugins.
+public struct VPDQPlugin: WholeItemPlugin {
+    /// The options vPDQ declares.
+    public enum Option {
+        /// `--vpdq-interval`: seconds between hashed frames (0 = every frame).
+        public static let interval = PluginOption(
+            name: "interval", flag: "vpdq-interval", defaultValue: .integer(1),
+            help: "Seconds between the video frames vPDQ hashes, chosen as the reference chooses them (0 = every frame).",
+            changesOutput: true)
+        /// Every option, in the header's order.
+        public static let all = [interval]
+    }
+
+    /// Seconds between hashed frames; 0 hashes every frame.
+    public let secondsPerHash: Int
+    /// Frames declaring more pixels than this are refused (`limit`).
+    public let maxPixels: Int
+
+    /// A plugin sampling every `secondsPerHash` seconds.
+    public init(secondsPerHash: Int = 1, maxPixels: Int = 100_000_000) {
+        self.secondsPerHash = max(secondsPerHash, 0)
+        self.maxPixels = maxPixels
+    }
+
+    public var descriptor: HashPluginDescriptor {
+        HashPluginDescriptor(
+            id: VPDQSignal.Key.features, version: "1",
+            summary: "vPDQ video hash (PDQ of one frame every \(secondsPerHash) s, as the reference samples) and the stream's facts",
+            accepts: MIMEFilter(["video/*"]), inputMode: .wholeItem, outputKeys: VPDQSignal.Key.all,
+            options: Option.all, settings: [Option.interval.name: .integer(secondsPerHash)])
+    }
+
+    /// Decodes one video's bytes (held in memory) and hashes its sampled frames.
+    public func outcome(for bytes: [UInt8], context: ItemContext) -> PluginOutcome {
+        outcome(for: MemoryVideoSource(bytes))
+    }
+
+    /// Decodes a video from any source (a descriptor, bytes) and hashes its sampled frames.
+    public func outcome(for source: any VideoByteSource) -> PluginOutcome {
+        let result: VPDQResult
+        do throws(VideoDecodeError) {
+            result = try VPDQHasher.hash(source, secondsPerHash: Double(secondsPerHash), maxPixels: maxPixels)
+        } catch {
+            return .failure(PluginFailure(status: error.status, reason: error.reason))
+        }
+        guard !result.features.isEmpty else {
+            return .failure(PluginFailure(status: .corrupt, reason: "no frame of the video could be decoded"))
+        }
+        let info = result.info
+        let facts = VideoFacts(
+            codec: info.codec, container: info.container, width: info.width, height: info.height,
+            durationMilliseconds: info.durationMilliseconds,
+            frameRate: "\(info.frameRateNumerator)/\(info.frameRateDenominator)")
+        return .values(VPDQSignal.outputs(facts, features: result.features, damage: Self.damage(result.end) ?? Self.shortfall(result)))
+    }
+
+    /// The sentence for a video whose frames end well before the duration its container declares
+    /// (a file cut short whose index survived), nil otherwise.
+    static func shortfall(_ result: VPDQResult) -> String? {
+        guard let declared = result.info.durationMilliseconds, result.info.frameRate > 0,
+              let decoded = VideoDecoder.milliseconds(Double(result.framesDecoded) / result.info.frameRate * 1000)
+        else { return nil }
+        guard decoded < declared - max(1000, declared / 10) else { return nil }
+        return "the video's frames end at \(decoded) ms of the \(declared) ms its container declares: it is cut short; the frames it holds were hashed"
+    }
+
+    /// The sentence for a video that did not decode cleanly, nil for a complete one.
+    static func damage(_ end: VideoDecoder.End) -> String? {
+        switch end {
+        case .complete, .stopped: nil
+        case .damaged(let errors, let readFailed):
+            readFailed
+                ? "reading the video failed partway; the frames decoded before were hashed"
+                : "the video is damaged or cut short (\(errors) packets or frames did not decode); the frames that decoded were hashed"
+        }
+    }
+}
