@@ -18,6 +18,10 @@ public struct Match: Hashable, Sendable {
     public var category: String?
     /// The Hamming distance, for perceptual hashes only.
     public var distance: Int?
+    /// False for a known-bad match in a category that does not alert (a VICS category outside
+    /// `--vics-alert`): recorded with its category, not counted as a hit (exit code, verdict,
+    /// summary's `known-bad`).
+    public var alerts = true
 
     /// A match from its parts.
     public init(set: String, role: HashSetRole, algorithm: String, category: String? = nil, distance: Int? = nil) {

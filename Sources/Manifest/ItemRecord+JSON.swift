@@ -46,6 +46,7 @@ extension ItemRecord {
                 entry.add("algorithm", match.algorithm)
                 entry.add("category", match.category)
                 entry.add("distance", match.distance)
+                if !match.alerts { entry.add("alert", false) }
                 return entry.value
             }))
         }

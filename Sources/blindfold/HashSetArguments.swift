@@ -6,7 +6,7 @@ import Signals
 /// is a one-line usage error.
 enum HashSetArguments {
     static func load(
-        knownBad: [String], knownGood: [String], vicsAlert: Set<String> = ["1"], pdqPolicy: PDQMatchPolicy = .standard
+        knownBad: [String], knownGood: [String], vicsAlert: Set<String>? = nil, pdqPolicy: PDQMatchPolicy = .standard
     ) throws -> [any KnownHashSet] {
         var names: Set<String> = []
         var sets: [any KnownHashSet] = []

@@ -57,7 +57,7 @@ struct TriageVerdict {
         var paths: [String] = []
         try? ManifestReader.forEachLine(in: manifest) { _, line in
             guard case .item(let item)? = try? ManifestReader.line(line),
-                item.record.matches.contains(where: { $0.role == .knownBad })
+                item.record.matches.contains(where: { $0.role == .knownBad && $0.alerts })
             else { return }
             let path = item.record.path
             let parts = [path.relative.escaped] + path.layers.map(\.member.escaped)

@@ -22,6 +22,16 @@ public protocol Container: AnyObject {
 
     /// Reads the current member's next bytes; 0 at its end.
     func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int
+
+    /// Facts the parser noticed about the current member that are not failures (a bad CRC, a
+    /// size other than declared), as `kind: sentence` notes without content. Read after the
+    /// member's data; reset by ``next()``.
+    var memberNotes: [String] { get }
+}
+
+extension Container {
+    /// No notes, for parsers that raise none.
+    public var memberNotes: [String] { [] }
 }
 
 /// How a container is read.
