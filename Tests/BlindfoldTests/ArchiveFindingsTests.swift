@@ -49,7 +49,7 @@ struct ArchiveFindingsTests {
         defer { workspace.remove() }
         let evidence = workspace.child("evidence").path
         let expected = try Self.generate(into: evidence)
-        #expect(expected.count == 8)
+        #expect(expected.count == 10)
         let (result, manifest) = try ArchiveTests.scan(evidence, out: workspace.child("out").path)
         #expect(result.exitCode == 0, "\(result.stderr)")
         for (file, members) in expected.sorted(by: { $0.key < $1.key }) {
@@ -90,6 +90,22 @@ struct ArchiveFindingsTests {
         #expect(names == [PathBytes("café/naïve.txt"), PathBytes("日本語.txt")])
         // The process's own locale is untouched: still "C" for character types.
         #expect(String(cString: setlocale(LC_CTYPE, nil)) == "C")
+    }
+
+    @Test("containers are recognised by their first bytes when libmagic has no archive type for them")
+    func signatures() {
+        func access(_ mime: String?, _ head: [UInt8]) -> ContainerAccess? {
+            head.withUnsafeBytes { ArchiveDetection.access(for: mime, head: $0) }
+        }
+        #expect(access("application/octet-stream", [0x50, 0x4B, 0x03, 0x04, 0x14, 0]) == .streaming, "zip that libmagic calls data")
+        #expect(access("application/octet-stream", [0xED, 0xAB, 0xEE, 0xDB, 3, 0]) == .streaming, "RPM lead")
+        #expect(access("text/plain", Array("WARC/1.1\r\n".utf8)) == .streaming, "WARC record")
+        #expect(access("application/octet-stream", [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4]) == .seeking, "7-Zip")
+        #expect(access("application/octet-stream", [0x50, 0x4B, 0x07, 0x08]) == nil)
+        #expect(access("text/plain", Array("PK is not enough".utf8)) == nil)
+        #expect(access(nil, [0x50, 0x4B, 0x03, 0x04]) == nil, "--no-sniff opens nothing")
+        #expect(access("application/x-rpm", []) == .streaming)
+        #expect(access("application/warc", []) == .streaming)
     }
 
     @Test("warnings map to Blindfold's own kinds, never to libarchive's text")

@@ -9,6 +9,7 @@ Everything is built byte by byte here; nothing comes from outside. Deterministic
 usage: make_archive_findings.py OUT
 """
 import base64
+import gzip
 import hashlib
 import io
 import json
@@ -72,6 +73,32 @@ def lha_level2_utf16(name, data):
     return header(lha_crc16(header(0))) + data
 
 
+def cpio_newc(entries):
+    """A cpio archive in the SVR4 "newc" format, with its trailer."""
+    out = bytearray()
+
+    def add(inode, name, data, mode):
+        name += b'\x00'
+        fields = [inode, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name), 0]
+        out.extend(b'070701' + b''.join(b'%08X' % value for value in fields) + name)
+        out.extend(b'\x00' * (-len(out) % 4))
+        out.extend(data)
+        out.extend(b'\x00' * (-len(out) % 4))
+
+    for inode, (name, data) in enumerate(entries, start=1):
+        add(inode, name, data, 0o100644)
+    add(0, b'TRAILER!!!', b'', 0)
+    return bytes(out)
+
+
+def rpm(payload):
+    """An RPM: the 96-byte lead, an empty signature header and an empty header, then the payload."""
+    lead = struct.pack('>4sBBhh66shh16s', b'\xed\xab\xee\xdb', 3, 0, 0, 1, b'synthetic-1.0-1'.ljust(66, b'\x00'),
+                       1, 5, b'\x00' * 16)
+    empty_header = b'\x8e\xad\xe8\x01' + b'\x00' * 4 + struct.pack('>II', 0, 0)
+    return lead + empty_header + empty_header + payload
+
+
 def member(name, data, notes=()):
     return {'name_b64': None if name is None else base64.b64encode(name).decode(),
             'sha256': hashlib.sha256(data).hexdigest(), 'notes': list(notes)}
@@ -123,6 +150,16 @@ def main(out):
     entries = [(b'long.txt', long_data), (b'after.txt', b'next member\n')]
     write('warn-size.zip', zip_stored(entries, declared={0: 100}), [
         member(b'long.txt', long_data, ['size_mismatch']), member(b'after.txt', b'next member\n')])
+
+    # 3. Formats whose readers were enabled but never reached: RPM (gzip'd cpio payload), WARC.
+    readme = b'rpm payload member\n'
+    write('format.rpm', rpm(gzip.compress(cpio_newc([(b'./usr/share/doc/readme.txt', readme)]), mtime=0)),
+          [member(b'./usr/share/doc/readme.txt', readme)])
+    body = b'warc resource body\n'
+    record = (b'WARC/1.0\r\nWARC-Type: resource\r\nWARC-Target-URI: http://example.invalid/a.txt\r\n'
+              b'WARC-Date: 2020-01-01T00:00:00Z\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-000000000001>\r\n'
+              b'Content-Type: text/plain\r\nContent-Length: %d\r\n\r\n' % len(body)) + body + b'\r\n\r\n'
+    write('format.warc', record, [member(b'a.txt', body)])
 
     with open(os.path.join(out, 'expected.json'), 'w') as handle:
         json.dump(expected, handle, indent=1, sort_keys=True)
