@@ -44,7 +44,7 @@ extension HashSetCommand {
             do {
                 summary = try HashSetImporter.run(
                     source: source, name: name, role: role, format: format,
-                    vicsAlertCategories: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }),
+                    vicsAlertCategories: HashSetArguments.alertCategories(vicsAlert) ?? HashSetLoader.defaultAlertCategories,
                     output: output, toolVersion: BlindfoldCommand.version)
             } catch {
                 throw CommandLineError("hashset import: \(error)")

@@ -172,7 +172,7 @@ struct ScanCommand: ParsableCommand {
         let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
         let sets = try HashSetArguments.load(
             knownBad: knownBad, knownGood: knownGood,
-            vicsAlert: vicsAlert.map { Set($0.split(separator: ",").map { $0.trimmingCharacters() }) }, pdqPolicy: perceptual.policy)
+            vicsAlert: HashSetArguments.alertCategories(vicsAlert), pdqPolicy: perceptual.policy)
         var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         if let plugins {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }

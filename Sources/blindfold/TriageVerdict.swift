@@ -33,6 +33,9 @@ struct TriageVerdict {
             "  coverage:     \(coverage.examined) of \(coverage.found) items (\(Self.percent(coverage.examined, coverage.found))), "
                 + "media \(coverage.examinedMedia) of \(coverage.foundMedia) (\(Self.percent(coverage.examinedMedia, coverage.foundMedia))), "
                 + "\(ByteCount.format(coverage.examinedBytes)) of \(ByteCount.format(coverage.foundBytes))")
+        if summary.knownBadNotAlertingItems > 0 {
+            lines.append("  categorised, not alerting: \(summary.knownBadNotAlertingItems) item(s) (--vics-alert)")
+        }
         lines.append("  known-good:   \(summary.knownGoodItems) item(s)")
         let seconds = (outcome.durationSeconds * 10).rounded() / 10
         switch outcome.stoppedBy {
