@@ -24,6 +24,10 @@ public struct Match: Hashable, Sendable {
     public var comparedPercent: Double?
     /// For a video frame that matched an image hash: the frame's time in seconds.
     public var timestamp: Double?
+    /// False for a known-bad match in a category that does not alert (a VICS category outside
+    /// `--vics-alert`): recorded with its category, not counted as a hit (exit code, verdict,
+    /// summary's `known-bad`).
+    public var alerts = true
 
     /// A match from its parts.
     public init(set: String, role: HashSetRole, algorithm: String, category: String? = nil, distance: Int? = nil,

@@ -46,10 +46,10 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
     }
 
     /// Parses the whole file at `path` as this format; returns the list and the file's SHA-256.
-    func read(path: String, role: HashSetRole, alertCategories: Set<String>) throws(HashSetError) -> (list: ParsedHashList, sha256: String) {
+    func read(path: String) throws(HashSetError) -> (list: ParsedHashList, sha256: String) {
         switch self {
         case .vics, .caid:
-            return try VICSFormat.read(path: path, role: role, alertCategories: alertCategories, caid: self == .caid)
+            return try VICSFormat.read(path: path, caid: self == .caid)
         case .nsrlSQLite:
             let list = try NSRLDatabaseFormat.read(path: path)
             let stream = try ByteStream(path: path)

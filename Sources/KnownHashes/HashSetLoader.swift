@@ -15,14 +15,15 @@ public enum HashSetLoader {
     /// be the one it was imported for). A raw set is parsed and indexed in memory under `name`.
     ///
     /// - Parameters:
-    ///   - vicsAlertCategories: in a known-bad VICS/CAID set, the categories that count
-    ///     (`uncategorised` stands for entries without one). An index applied them at import.
+    ///   - vicsAlertCategories: in a known-bad VICS/CAID set, the categories that alert
+    ///     (`uncategorised` stands for entries without one); every entry is matched whatever
+    ///     its category. nil: `1` for a raw set, the categories an index was imported with.
     ///   - pdqPolicy: distance and quality thresholds for the set's PDQ entries.
     ///   - format: the source format, instead of detecting it.
     /// - Throws: ``HashSetError`` when the file cannot be read, its format is not recognised,
     ///   any line or record is malformed (with the line or JSON path), or an index is corrupt.
     public static func load(
-        path: String, name: String, role: HashSetRole, vicsAlertCategories: Set<String> = ["1"],
+        path: String, name: String, role: HashSetRole, vicsAlertCategories: Set<String>? = nil,
         pdqPolicy: PDQMatchPolicy = .standard, format: HashSetFormat? = nil, vpdqPolicy: VPDQComparison = .standard
     ) throws(HashSetError) -> any KnownHashSet {
         // vPDQ lists: a folder of per-video files, or one such file (VPDQListFormat).
@@ -37,25 +38,34 @@ public enum HashSetLoader {
         if let format { detected = .source(format) } else { detected = try HashSetFormat.detect(path: path) }
         switch detected {
         case .index:
-            return try loadIndex(path: path, role: role, pdqPolicy: pdqPolicy)
+            let index = try loadIndex(path: path, role: role, pdqPolicy: pdqPolicy)
+            guard let imported = index.alertCategories else { return index.set }
+            return CategoryAlertSet(index.set, alerting: vicsAlertCategories ?? Set(imported))
         case .source(let format):
-            let (list, sha256) = try format.read(path: path, role: role, alertCategories: vicsAlertCategories)
+            let (list, sha256) = try format.read(path: path)
             let info = HashSetInfo(name: name, role: role, format: list.format, entries: list.entries, sha256: sha256, path: path)
             var parts: [any KnownHashSet] = []
             if list.digestCount > 0 || list.pdq.isEmpty { parts.append(ExactHashSet(info: info, list: list)) }
             if !list.pdq.isEmpty {
                 parts.append(PDQHashSet(info: info, records: list.pdq, categories: list.labels.map(\.category), policy: pdqPolicy))
             }
-            return parts.count == 1 ? parts[0] : CompositeHashSet(info: info, parts: parts)
+            let set = parts.count == 1 ? parts[0] : CompositeHashSet(info: info, parts: parts)
+            guard role == .knownBad, format == .vics || format == .caid else { return set }
+            return CategoryAlertSet(set, alerting: vicsAlertCategories ?? Self.defaultAlertCategories)
         }
     }
+
+    /// The VICS categories that alert unless told otherwise: `1`, child abuse material.
+    public static let defaultAlertCategories: Set<String> = ["1"]
 
     /// Maps and checks the index at `path`.
     ///
     /// The manifest header's `sha256` for an index is the SHA-256 of the *source* the index was
     /// imported from (recorded in it), so a scan with the index and one with the raw list name
     /// the same set; `format` is `bfhs:<source format>`.
-    private static func loadIndex(path: String, role: HashSetRole, pdqPolicy: PDQMatchPolicy) throws(HashSetError) -> any KnownHashSet {
+    private static func loadIndex(
+        path: String, role: HashSetRole, pdqPolicy: PDQMatchPolicy
+    ) throws(HashSetError) -> (set: any KnownHashSet, alertCategories: [String]?) {
         let index = try IndexFile(path: path)
         let metadata = index.metadata
         guard metadata.role == role else {
@@ -67,8 +77,8 @@ public enum HashSetLoader {
             sha256: metadata.sourceSHA256, path: path)
         let exact = IndexedHashSet(info: info, index: index)
         let pdq = index.pdqRecords()
-        guard !pdq.isEmpty else { return exact }
+        guard !pdq.isEmpty else { return (exact, metadata.alertCategories) }
         let near = PDQHashSet(info: info, records: pdq, categories: metadata.categories, policy: pdqPolicy)
-        return index.tables.isEmpty ? near : CompositeHashSet(info: info, parts: [exact, near])
+        return (index.tables.isEmpty ? near : CompositeHashSet(info: info, parts: [exact, near]), metadata.alertCategories)
     }
 }

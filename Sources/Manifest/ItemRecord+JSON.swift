@@ -60,6 +60,7 @@ extension ItemRecord {
                                      ("timestamp", match.timestamp)] {
                     if let value { entry.add(key, .double(value)) }
                 }
+                if !match.alerts { entry.add("alert", false) }
                 return entry.value
             }))
         }

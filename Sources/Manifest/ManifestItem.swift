@@ -110,11 +110,13 @@ public struct ManifestItem: Sendable, Hashable {
         var match = try JSONObjectReader(value, what: "item record ('matches')")
         let set = try match.required("set", match.string("set"))
         let roleName = try match.required("role", match.string("role"))
-        return Match(
+        var result = Match(
             set: set, role: try match.required("role", HashSetRole(rawValue: roleName)),
             algorithm: try match.required("algorithm", match.string("algorithm")),
             category: try match.string("category"), distance: try match.int("distance").map { Int($0) },
             queryPercent: try match.double("query_match"), comparedPercent: try match.double("compared_match"),
             timestamp: try match.double("timestamp"))
+        result.alerts = try match.bool("alert") ?? true
+        return result
     }
 }

@@ -10,13 +10,16 @@ public struct ScanSummary: Sendable, Hashable {
     public var memberBytes: Int64 = 0
     /// Items per status.
     public var byStatus: [ItemStatus: Int] = [:]
-    /// Items with at least one known-bad match.
+    /// Items with at least one alerting known-bad match (the hits: exit code, verdict).
     public var knownBadItems = 0
+    /// Items whose known-bad matches are all in categories that do not alert (recorded, not hits).
+    public var knownBadNotAlertingItems = 0
     /// Items with at least one known-good match (and no known-bad one).
     public var knownGoodItems = 0
     /// Matching items per set name.
     public var bySet: [String: Int] = [:]
-    /// Known-bad matching items per category (`uncategorised` when the set has none).
+    /// Known-bad matching items per category (`uncategorised` when the set has none), alerting
+    /// or not.
     public var byCategory: [String: Int] = [:]
     /// Items whose extension contradicts their type.
     public var extensionMismatches = 0
@@ -43,7 +46,7 @@ public struct ScanSummary: Sendable, Hashable {
         }
         let bad = record.matches.filter { $0.role == .knownBad }
         if !bad.isEmpty {
-            knownBadItems += 1
+            if bad.contains(where: \.alerts) { knownBadItems += 1 } else { knownBadNotAlertingItems += 1 }
             for category in Set(bad.map { $0.category ?? "uncategorised" }) { byCategory[category, default: 0] += 1 }
         } else if record.matches.contains(where: { $0.role == .knownGood }) {
             knownGoodItems += 1
@@ -68,6 +71,7 @@ public struct ScanSummary: Sendable, Hashable {
         var matches = JSONObjectBuilder()
         matches.add("known-bad", knownBadItems)
         matches.add("known-good", knownGoodItems)
+        if knownBadNotAlertingItems > 0 { matches.add("known-bad-not-alerting", knownBadNotAlertingItems) }
         matches.add("by_set", counts(bySet) { $0 })
         matches.add("by_category", counts(byCategory) { $0 })
         object.add("matches", matches.value)

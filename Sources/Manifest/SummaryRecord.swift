@@ -44,6 +44,7 @@ public struct SummaryRecord: Sendable, Hashable {
         if var matches = try reader.object("matches") {
             tallies.knownBadItems = Int(try matches.int("known-bad") ?? 0)
             tallies.knownGoodItems = Int(try matches.int("known-good") ?? 0)
+            tallies.knownBadNotAlertingItems = Int(try matches.int("known-bad-not-alerting") ?? 0)
             tallies.bySet = Dictionary(try Self.counts(&matches, "by_set"), uniquingKeysWith: +)
             tallies.byCategory = Dictionary(try Self.counts(&matches, "by_category"), uniquingKeysWith: +)
         }

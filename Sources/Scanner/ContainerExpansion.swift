@@ -93,7 +93,7 @@ extension ItemProcessor {
                     ? "the time budget ran out while its members were listed"
                     : "scan interrupted while its members were listed"))
             }
-            let entry: ContainerEntry
+            var entry: ContainerEntry
             switch container.next() {
             case .end: return stop(nil)
             case .failure(let status, let reason): return stop((status, reason))
@@ -103,15 +103,24 @@ extension ItemProcessor {
             if listed > configuration.limits.entriesPerArchive {
                 return stop((.limit, "entries_per_archive: more than \(configuration.limits.entriesPerArchive) members; the rest are not examined"))
             }
+            // Names cost memory and manifest like data does: a tar of long PAX names is a bomb too.
+            do throws(ItemReadError) {
+                try budget.charge(entry.headerBytes)
+            } catch {
+                return stop((error.status, error.reason))
+            }
             if entry.kind == .directory { continue }
+            let cut = entry.limitNames(to: configuration.limits.memberNameBytes)
             var member = Self.memberRecord(entry, in: record.path, format: container.formatName)
+            member.addNotes(cut + container.memberNotes)
             if member.status != .ok {
                 batch.add(MemberBatch.Job(record: member, data: [], readFailed: true))
                 continue
             }
             let source = MemberChunkSource(container: container, budget: budget)
             if let size = entry.declaredSize, size <= MemberBatch.memberLimit {
-                let job = readWhole(source, member, level: context.level)
+                var job = readWhole(source, member, level: context.level)
+                job.record.addNotes(container.memberNotes)
                 produced += Int64(job.data.count)
                 batch.add(job)
                 if batch.isFull { flush(&batch, context: context) }
@@ -119,6 +128,7 @@ extension ItemProcessor {
                 flush(&batch, context: context)
                 let place = context.records.reserve(member)
                 produced += read(from: source, record: &member, context: context)
+                member.addNotes(container.memberNotes)
                 context.records.fill(place, with: member)
             }
             if let exhausted = budget.exhausted { return stop((exhausted.status, exhausted.reason)) }
@@ -200,6 +210,11 @@ extension ItemProcessor {
 }
 
 extension ItemRecord {
+    /// Adds the container's notes on this member that it does not carry yet.
+    mutating func addNotes(_ added: [String]) {
+        for note in added where !notes.contains(note) { notes.append(note) }
+    }
+
     /// Sets the status and reason from a note, when there is one.
     mutating func apply(_ note: (ItemStatus, String)?) {
         guard let (status, reason) = note else { return }

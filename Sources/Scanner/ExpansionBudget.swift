@@ -1,9 +1,9 @@
 import BlindfoldCore
 import Evidence
 
-/// How many bytes an archive may produce: at most `expansionRatio` times its own size and at
-/// most `expansionBytes` in all, measured on bytes actually produced (declared sizes lie in
-/// bombs). A nested archive's members are charged to every enclosing archive too, so a
+/// How many bytes an archive may produce: at most `expansionRatio` times its own size (once it
+/// produced more than `expansionRatioFloor`) and at most `expansionBytes` in all, measured on
+/// bytes actually produced (declared sizes lie in bombs) and on its members' names. A nested archive's members are charged to every enclosing archive too, so a
 /// 42.zip-style bomb stops at the outermost archive's allowance, in bounded time.
 final class ExpansionBudget {
     private let limits: ScanLimits
@@ -13,10 +13,6 @@ final class ExpansionBudget {
     private(set) var produced: Int64 = 0
     /// Set once the budget is exceeded: the limit's name and a reason.
     private(set) var exceeded: ItemReadError?
-
-    /// Below this many bytes the ratio is not enforced (tiny archives of text legitimately
-    /// expand more than 100x).
-    static let ratioFloor: Int64 = 1 << 20
 
     /// A budget for a container whose size so far `containerSize` reports (bytes read of it).
     init(limits: ScanLimits, containerSize: @escaping () -> Int64, declaredSize: Int64?, parent: ExpansionBudget?) {
@@ -38,7 +34,7 @@ final class ExpansionBudget {
             exceeded = ItemReadError(
                 status: .limit,
                 reason: "expansion_bytes: the archive produced more than \(limits.expansionBytes) bytes")
-        } else if produced > Self.ratioFloor, !overflow, produced > allowance {
+        } else if produced > limits.expansionRatioFloor, !overflow, produced > allowance {
             exceeded = ItemReadError(
                 status: .limit,
                 reason: "expansion_ratio: the archive produced more than \(limits.expansionRatio)x its \(size) bytes")

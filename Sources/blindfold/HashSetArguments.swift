@@ -5,8 +5,13 @@ import Signals
 /// Loads the `--known-bad` and `--known-good` sets (raw sets or `.bfhs` indexes); any problem
 /// is a one-line usage error.
 enum HashSetArguments {
+    /// The categories of a `--vics-alert` value (`1,2,3`), nil when the option was not given.
+    static func alertCategories(_ text: String?) -> Set<String>? {
+        text.map { Set($0.split(separator: ",").map { $0.trimmingCharacters() }) }
+    }
+
     static func load(
-        knownBad: [String], knownGood: [String], vicsAlert: Set<String> = ["1"], pdqPolicy: PDQMatchPolicy = .standard,
+        knownBad: [String], knownGood: [String], vicsAlert: Set<String>? = nil, pdqPolicy: PDQMatchPolicy = .standard,
         vpdqPolicy: VPDQComparison = .standard
     ) throws -> [any KnownHashSet] {
         var names: Set<String> = []

@@ -29,7 +29,7 @@ extension HashSetCommand {
         @Option(name: .long, help: ArgumentHelp("The source format, instead of detecting it: \(HashSetFormat.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "format"))
         var format: HashSetFormat?
 
-        @Option(name: .customLong("vics-alert"), help: ArgumentHelp("For a known-bad VICS/CAID set: the categories to keep, comma-separated ('uncategorised' for none).", valueName: "categories"))
+        @Option(name: .customLong("vics-alert"), help: ArgumentHelp("For a known-bad VICS/CAID set: the categories that alert when the index is scanned, comma-separated ('uncategorised' for none); every entry is kept.", valueName: "categories"))
         var vicsAlert: String = "1"
 
         @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The index file to write (.bfhs).", valueName: "file"))
@@ -44,7 +44,7 @@ extension HashSetCommand {
             do {
                 summary = try HashSetImporter.run(
                     source: source, name: name, role: role, format: format,
-                    vicsAlertCategories: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }),
+                    vicsAlertCategories: HashSetArguments.alertCategories(vicsAlert) ?? HashSetLoader.defaultAlertCategories,
                     output: output, toolVersion: BlindfoldCommand.version)
             } catch {
                 throw CommandLineError("hashset import: \(error)")

@@ -47,8 +47,8 @@ struct ScanCommand: ParsableCommand {
     @Option(name: .customLong("known-good"), help: ArgumentHelp("A known-good hash set (repeatable).", valueName: "set"))
     var knownGood: [String] = []
 
-    @Option(name: .customLong("vics-alert"), help: ArgumentHelp("VICS categories that count as known-bad, comma-separated ('uncategorised' for none).", valueName: "categories"))
-    var vicsAlert: String = "1"
+    @Option(name: .customLong("vics-alert"), help: ArgumentHelp("VICS/CAID categories that alert, comma-separated ('uncategorised' for none); every category is matched and recorded. Default: 1 (an index: the categories it was imported with).", valueName: "categories"))
+    var vicsAlert: String?
 
     @Option(name: .long, help: ArgumentHelp("Worker threads that read and hash (default: number of cores).", valueName: "n"))
     var jobs: Int?
@@ -73,6 +73,12 @@ struct ScanCommand: ParsableCommand {
 
     @Option(name: .customLong("expansion-bytes"), help: ArgumentHelp("Bytes an archive may produce in all (with its nested archives).", valueName: "n"))
     var expansionBytes: Int64 = ScanLimits().expansionBytes
+
+    @Option(name: .customLong("expansion-ratio-floor"), help: ArgumentHelp("Bytes an archive may produce before --expansion-ratio applies.", valueName: "n"))
+    var expansionRatioFloor: Int64 = ScanLimits().expansionRatioFloor
+
+    @Option(name: .customLong("member-name-bytes"), help: ArgumentHelp("Longest member name recorded; longer ones are cut, with a note.", valueName: "n"))
+    var memberNameBytes: Int = ScanLimits().memberNameBytes
 
     @Option(name: .customLong("archive-entries"), help: ArgumentHelp("Members one archive may list.", valueName: "n"))
     var archiveEntries: Int = ScanLimits().entriesPerArchive
@@ -132,6 +138,8 @@ struct ScanCommand: ParsableCommand {
         if archiveDepth < 0 { throw ValidationError("--archive-depth must be 0 or more") }
         if expansionRatio < 1 { throw ValidationError("--expansion-ratio must be at least 1") }
         if expansionBytes < 1 { throw ValidationError("--expansion-bytes must be at least 1") }
+        if expansionRatioFloor < 0 { throw ValidationError("--expansion-ratio-floor must be 0 or more") }
+        if memberNameBytes < 1 { throw ValidationError("--member-name-bytes must be at least 1") }
         if archiveEntries < 1 { throw ValidationError("--archive-entries must be at least 1") }
         if seekableArchiveBytes < 0 { throw ValidationError("--seekable-archive-bytes must be 0 or more") }
         if let shard { _ = try ShardArguments.spec(shard) }
@@ -164,7 +172,7 @@ struct ScanCommand: ParsableCommand {
         let logTarget = try logFile.map { try LogFile.check($0, roots: rootPaths) }
         let sets = try HashSetArguments.load(
             knownBad: knownBad, knownGood: knownGood,
-            vicsAlert: Set(vicsAlert.split(separator: ",").map { $0.trimmingCharacters() }), pdqPolicy: perceptual.policy,
+            vicsAlert: HashSetArguments.alertCategories(vicsAlert), pdqPolicy: perceptual.policy,
             vpdqPolicy: perceptual.vpdqPolicy)
         var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         if let plugins {
@@ -197,6 +205,8 @@ struct ScanCommand: ParsableCommand {
         configuration.limits.expansionRatio = expansionRatio
         configuration.limits.expansionBytes = expansionBytes
         configuration.limits.entriesPerArchive = archiveEntries
+        configuration.limits.expansionRatioFloor = expansionRatioFloor
+        configuration.limits.memberNameBytes = memberNameBytes
         configuration.limits.seekableArchiveBytes = seekableArchiveBytes
         configuration.sniffOptions = noSniff ? nil : SniffOptions(headBytes: sniffBytes, profile: sniffProfile)
         configuration.checkpointBytes = checkpointBytes

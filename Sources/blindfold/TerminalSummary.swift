@@ -18,6 +18,10 @@ struct TerminalSummary {
         }
         lines.append("  by status:   \(statuses.isEmpty ? "none" : statuses.joined(separator: ", "))")
         lines.append("  known-bad:   \(summary.knownBadItems) item(s) matched")
+        if summary.knownBadNotAlertingItems > 0 {
+            let categories = summary.byCategory.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+            lines.append("  known-bad in categories that do not alert: \(summary.knownBadNotAlertingItems) item(s) (by category: \(categories.joined(separator: ", ")))")
+        }
         lines.append("  known-good:  \(summary.knownGoodItems) item(s) matched")
         if !summary.bySet.isEmpty {
             let sets = summary.bySet.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }

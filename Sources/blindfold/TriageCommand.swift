@@ -44,6 +44,9 @@ struct TriageCommand: ParsableCommand {
     @Option(name: .customLong("known-good"), help: ArgumentHelp("A known-good hash set (repeatable).", valueName: "set"))
     var knownGood: [String] = []
 
+    @Option(name: .customLong("vics-alert"), help: ArgumentHelp("VICS/CAID categories that alert, comma-separated; every category is matched. Default: 1 (an index: its import setting).", valueName: "categories"))
+    var vicsAlert: String?
+
     @Option(name: .long, help: ArgumentHelp("Time budget: 90s, 10m, 1h (default 10m).", valueName: "time"))
     var budget: TimeBudget = TimeBudget(seconds: 600)
 
@@ -77,7 +80,10 @@ struct TriageCommand: ParsableCommand {
     func run() throws {
         let rootPaths = try roots.map(CanonicalPath.existing)
         let output = try OutputDirectory.check(out, roots: rootPaths, overwrite: overwrite)
-        let sets = try HashSetArguments.load(knownBad: knownBad, knownGood: knownGood, pdqPolicy: perceptual.policy, vpdqPolicy: perceptual.vpdqPolicy)
+        let sets = try HashSetArguments.load(
+            knownBad: knownBad, knownGood: knownGood,
+            vicsAlert: HashSetArguments.alertCategories(vicsAlert), pdqPolicy: perceptual.policy,
+            vpdqPolicy: perceptual.vpdqPolicy)
         let registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

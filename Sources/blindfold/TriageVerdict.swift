@@ -33,6 +33,9 @@ struct TriageVerdict {
             "  coverage:     \(coverage.examined) of \(coverage.found) items (\(Self.percent(coverage.examined, coverage.found))), "
                 + "media \(coverage.examinedMedia) of \(coverage.foundMedia) (\(Self.percent(coverage.examinedMedia, coverage.foundMedia))), "
                 + "\(ByteCount.format(coverage.examinedBytes)) of \(ByteCount.format(coverage.foundBytes))")
+        if summary.knownBadNotAlertingItems > 0 {
+            lines.append("  categorised, not alerting: \(summary.knownBadNotAlertingItems) item(s) (--vics-alert)")
+        }
         lines.append("  known-good:   \(summary.knownGoodItems) item(s)")
         let seconds = (outcome.durationSeconds * 10).rounded() / 10
         switch outcome.stoppedBy {
@@ -57,7 +60,7 @@ struct TriageVerdict {
         var paths: [String] = []
         try? ManifestReader.forEachLine(in: manifest) { _, line in
             guard case .item(let item)? = try? ManifestReader.line(line),
-                item.record.matches.contains(where: { $0.role == .knownBad })
+                item.record.matches.contains(where: { $0.role == .knownBad && $0.alerts })
             else { return }
             let path = item.record.path
             let parts = [path.relative.escaped] + path.layers.map(\.member.escaped)

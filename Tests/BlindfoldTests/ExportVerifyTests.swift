@@ -104,7 +104,9 @@ struct ExportVerifyTests {
         let manifest = try ParsedManifest(directory: out)
         let image = try #require(manifest.item("DCIM/100CAMERA/IMG_0001.jpg"))
         #expect((image["matches"] as? [[String: Any]])?.first?.string("category") == "1")
-        #expect(manifest.item("DCIM/100CAMERA/IMG_0002.jpg")?["matches"] == nil, "category 0 is not an alert")
+        let zero = try #require(manifest.item("DCIM/100CAMERA/IMG_0002.jpg")?["matches"] as? [[String: Any]])
+        #expect(zero.first?.string("category") == "0" && zero.first?["alert"] as? Bool == false, "category 0 is matched, not an alert")
+        #expect(manifest.summary.object("matches")?.int("known-bad-not-alerting") == 1)
         #expect(manifest.summary.object("matches")?.object("by_category")?.int("2") == 1)
 
         // The export read back by our own VICS reader, as a known-good set: every hashed item.
@@ -127,10 +129,10 @@ struct ExportVerifyTests {
         #expect(back.matches(for: image1).first?.category == "1")
         let blob = [HashOutput(key: "sha1", value: .hex("2c774b942be7dc11db671a666d9336570e705117"))]
         #expect(back.matches(for: blob).first?.category == "2")
-        // Only the hits, for sharing.
+        // Only the matched items, for sharing: category 0 (matched, not alerting) included.
         let shared = workspace.child("hits.json").path
         #expect(try ProcessRunner.blindfold(["export", out.path + "/manifest.jsonl", "--format", "vics", "-o", shared, "--vics-only-matches"]).exitCode == 0)
-        #expect(try HashSetLoader.load(path: shared, name: "hits", role: .knownGood).info.entries == 2)
+        #expect(try HashSetLoader.load(path: shared, name: "hits", role: .knownGood).info.entries == 3)
         #expect(!(try String(contentsOfFile: exported, encoding: .utf8)).contains(TestEnvironment.sentinel))
     }
 

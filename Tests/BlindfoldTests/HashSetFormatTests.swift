@@ -155,11 +155,12 @@ struct HashSetFormatTests {
         let set = try HashSetFiles.load(text, name: "vics.json")
         #expect(set.info.format == "vics-2.0")
         #expect(set.info.entries == 5001)
-        // Category 1 only: numbers 1, 4, 7, ... (1667 of them) plus the PDQ entry.
-        let composite = try #require(set as? CompositeHashSet)
-        #expect((composite.parts.first as? ExactHashSet)?.counts == [.md5: 1667])
+        // Every entry is kept (categories 0, 1 and 2); only category 1 alerts.
+        let composite = try #require((set as? CategoryAlertSet)?.base as? CompositeHashSet)
+        #expect((composite.parts.first as? ExactHashSet)?.counts == [.md5: 5000])
         #expect(set.matches(for: HashSetFiles.hashes(md5: String(format: "%032x", 4))).map(\.category) == ["1"])
-        #expect(set.matches(for: HashSetFiles.hashes(md5: String(format: "%032x", 3))).isEmpty)
+        let zero = set.matches(for: HashSetFiles.hashes(md5: String(format: "%032x", 3)))
+        #expect(zero.map(\.category) == ["0"] && zero.map(\.alerts) == [false])
         #expect(set.matches(for: HashSetFiles.pdq(pdq.flipping([3, 100]))).map(\.distance) == [2])
 
         let context = "\"@odata.context\":\"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/Default/$metadata#Media\""

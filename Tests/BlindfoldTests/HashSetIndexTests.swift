@@ -48,11 +48,12 @@ struct HashSetIndexTests {
             HashSetFiles.hashes(sha1: String(repeating: "ab", count: 20)),
             HashSetFiles.hashes(md5: String(repeating: "0", count: 32), sha256: Self.sha256B),
         ]
-        let expected: [[String]] = [["md5:1", "sha1:1", "sha256:1"], ["sha256:1"], [], [], []]
+        // Category 2 is kept and matched, and does not alert (`!`) by default.
+        let expected: [[String]] = [["md5:1", "sha1:1", "sha256:1"], ["sha256:1"], [], ["sha1:2!"], []]
         for (query, expectation) in zip(queries, expected) {
             let rawMatches = raw.matches(for: query)
             #expect(indexed.matches(for: query) == rawMatches)
-            #expect(rawMatches.map { "\($0.algorithm):\($0.category ?? "-")" } == expectation)
+            #expect(rawMatches.map { "\($0.algorithm):\($0.category ?? "-")\($0.alerts ? "" : "!")" } == expectation)
         }
     }
 

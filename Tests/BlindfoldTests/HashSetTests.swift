@@ -13,12 +13,12 @@ struct HashSetTests {
     static let sha256A = "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
     static let sha256B = "3e23e8160039594a33894f6564e1b1348bbd7a0088d42c4acb73eeaed59c009d"
 
-    static func load(_ text: String, role: HashSetRole = .knownBad) throws -> any KnownHashSet {
+    static func load(_ text: String, role: HashSetRole = .knownBad, alert: Set<String>? = nil) throws -> any KnownHashSet {
         let directory = try TemporaryDirectory("sets")
         defer { directory.remove() }
         let path = directory.child("set.txt").path
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        return try HashSetLoader.load(path: path, name: "set.txt", role: role)
+        return try HashSetLoader.load(path: path, name: "set.txt", role: role, vicsAlertCategories: alert)
     }
 
     static func hashes(md5: String? = nil, sha1: String? = nil, sha256: String? = nil) -> [HashOutput] {
@@ -129,7 +129,7 @@ struct VICSSetTests {
     static let sha1A = HashSetTests.sha1A
     static let sha256A = HashSetTests.sha256A
 
-    @Test("2.0 #Media: categories, upper-case hex, string values, alerting categories only for known-bad")
+    @Test("2.0 #Media: categories, upper-case hex, string values; every category matched, only 1 alerts by default")
     func mediaShape() throws {
         let text = """
             \u{FEFF}{"@odata.context":"http://github.com/VICSDATAMODEL/ProjectVic/DataModels/2.0.xml/US/$metadata#Media",
@@ -143,11 +143,19 @@ struct VICSSetTests {
         let bad = try HashSetTests.load(text, role: .knownBad)
         #expect(bad.info.format == "vics-2.0")
         #expect(bad.info.entries == 4)
-        #expect(bad.matches(for: HashSetTests.hashes(md5: Self.md5A)).map(\.category) == ["1"])
-        #expect(bad.matches(for: HashSetTests.hashes(sha1: Self.sha1A)).isEmpty, "category 2 does not alert by default")
-        #expect(bad.matches(for: HashSetTests.hashes(sha256: Self.sha256A)).isEmpty, "uncategorised does not alert by default")
+        let one = bad.matches(for: HashSetTests.hashes(md5: Self.md5A))
+        #expect(one.map(\.category) == ["1"] && one.map(\.alerts) == [true])
+        let two = bad.matches(for: HashSetTests.hashes(sha1: Self.sha1A))
+        #expect(two.map(\.category) == ["2"] && two.map(\.alerts) == [false], "category 2 is matched, does not alert by default")
+        let none = bad.matches(for: HashSetTests.hashes(sha256: Self.sha256A))
+        #expect(none.map(\.category) == [nil] && none.map(\.alerts) == [false], "uncategorised does not alert by default")
+        // A Canadian unit's setting: 1, 2 and 3 alert, the same entries match.
+        let canada = try HashSetTests.load(text, role: .knownBad, alert: ["1", "2", "3"])
+        #expect(canada.matches(for: HashSetTests.hashes(sha1: Self.sha1A)).map(\.alerts) == [true])
+        #expect(canada.matches(for: HashSetTests.hashes(sha256: Self.sha256A)).map(\.alerts) == [false])
         let good = try HashSetTests.load(text, role: .knownGood)
         #expect(good.matches(for: HashSetTests.hashes(sha1: Self.sha1A)).map(\.category) == ["2"])
+        #expect(good.matches(for: HashSetTests.hashes(sha1: Self.sha1A)).map(\.alerts) == [true], "no alert filter on known-good")
         #expect(good.matches(for: HashSetTests.hashes(sha256: Self.sha256A)).map(\.category) == [nil])
     }
 

@@ -142,7 +142,8 @@ struct ManifestReaderTests {
         let expected = #"{"record":"scan","schema":"blindfold.manifest/1","tool":{"name":"blindfold","version":"9.9"},"#
             + #""started":"1970-01-01T00:00:00.000000005Z","roots":["/evidence","/x\\xff"],"#
             + #""plugins":[{"id":"md5","version":"1"},{"id":"sha1","version":"1"},{"id":"sha256","version":"1"}],"hashsets":[],"#
-            + #""limits":{"archive_depth":8,"expansion_ratio":100,"expansion_bytes":68719476736,"entries_per_archive":1000000,"#
+            + #""limits":{"archive_depth":8,"expansion_ratio":100,"expansion_bytes":68719476736,"#
+            + #""expansion_ratio_floor":67108864,"member_name_bytes":4096,"entries_per_archive":1000000,"#
             + #""seekable_archive_bytes":268435456,"image_pixels":100000000},"#
             + #""options":{"jobs":2,"io_jobs":1,"chunk_bytes":1048576,"excludes":["*.tmp"],"cross_filesystems":false,"#
             + #""archives":true,"order":"walk","budget_s":90,"sniff":true,"sniff_bytes":65536,"sniff_profile":"standard","#

@@ -37,7 +37,9 @@ def main():
         by_status[item["status"]] = by_status.get(item["status"], 0) + 1
     if by_status != summary["by_status"]:
         sys.exit("by_status %r does not match the items %r" % (summary["by_status"], by_status))
-    bad = sum(1 for i in items if any(m["role"] == "known-bad" for m in i.get("matches", [])))
+    # A hit is an alerting known-bad match ("alert": false marks a category that does not alert).
+    bad = sum(1 for i in items
+              if any(m["role"] == "known-bad" and m.get("alert", True) for m in i.get("matches", [])))
     if bad != summary["matches"]["known-bad"]:
         sys.exit("known-bad count %d does not match the items (%d)" % (summary["matches"]["known-bad"], bad))
     print("valid: %d items" % len(items))

@@ -6,7 +6,7 @@ public struct ArchiveFormat: ContainerFormat {
     public init() {}
 
     public func access(mime: String?, head: UnsafeRawBufferPointer) -> ContainerAccess? {
-        ArchiveDetection.access(for: mime)
+        ArchiveDetection.access(for: mime, head: head)
     }
 
     public func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container {

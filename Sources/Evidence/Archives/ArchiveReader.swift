@@ -27,32 +27,38 @@ public final class ArchiveReader: Container {
     /// Set once libarchive answered `ARCHIVE_FATAL`: its state is undefined from then on, so it
     /// is asked nothing more (carrying on after a fatal error crashes it on damaged archives).
     private var fatal: ContainerStep?
+    /// Names are converted to UTF-8 (see ``ArchiveLocale``).
+    private let locale: ArchiveLocale
+    /// Warnings libarchive raised about the current member, as notes (see ``ArchiveWarning``).
+    public private(set) var memberNotes: [String] = []
 
     /// A streaming reader pulling blocks from `input`.
     public init(input: any ContainerInput) throws(ItemReadError) {
         let box = InputBox(input)
-        guard let archive = archive_read_new() else {
-            throw ItemReadError(status: .unreadable, reason: "libarchive could not allocate a reader")
+        let locale = ArchiveLocale()
+        self.archive = try locale.run { () throws(ItemReadError) in
+            try Self.openReader { archive in
+                archive_read_open(archive, Unmanaged.passUnretained(box).toOpaque(), nil, ArchiveCallbacks.read, nil)
+            }
         }
-        guard Self.enableFormats(archive) else {
-            archive_read_free(archive)
-            throw Self.externalProgramRefusal
-        }
-        let opened = archive_read_open(
-            archive, Unmanaged.passUnretained(box).toOpaque(), nil, ArchiveCallbacks.read, nil)
-        guard opened == ARCHIVE_OK else {
-            let reason = Self.message(archive)
-            archive_read_free(archive)
-            throw ItemReadError(status: .corrupt, reason: "not readable as an archive (\(reason))")
-        }
-        self.archive = archive
         self.input = box
+        self.locale = locale
     }
 
     /// A reader over bytes held in memory (for containers that need random access).
     ///
     /// `memory` must stay valid and unchanged for the reader's lifetime.
     public init(memory: UnsafeRawBufferPointer) throws(ItemReadError) {
+        let locale = ArchiveLocale()
+        self.archive = try locale.run { () throws(ItemReadError) in
+            try Self.openReader { archive in archive_read_open_memory(archive, memory.baseAddress, memory.count) }
+        }
+        self.input = nil
+        self.locale = locale
+    }
+
+    /// A new reader with the built-in formats enabled, opened by `open`; freed again on failure.
+    private static func openReader(_ open: (OpaquePointer) -> Int32) throws(ItemReadError) -> OpaquePointer {
         guard let archive = archive_read_new() else {
             throw ItemReadError(status: .unreadable, reason: "libarchive could not allocate a reader")
         }
@@ -60,13 +66,12 @@ public final class ArchiveReader: Container {
             archive_read_free(archive)
             throw Self.externalProgramRefusal
         }
-        guard archive_read_open_memory(archive, memory.baseAddress, memory.count) == ARCHIVE_OK else {
+        guard open(archive) == ARCHIVE_OK else {
             let reason = Self.message(archive)
             archive_read_free(archive)
             throw ItemReadError(status: .corrupt, reason: "not readable as an archive (\(reason))")
         }
-        self.archive = archive
-        self.input = nil
+        return archive
     }
 
     deinit { archive_read_free(archive) }
@@ -77,7 +82,12 @@ public final class ArchiveReader: Container {
 
     /// The next member, the end, or why the archive cannot be read further.
     public func next() -> ContainerStep {
+        locale.run { nextInLocale() }
+    }
+
+    private func nextInLocale() -> ContainerStep {
         if let fatal { return fatal }
+        memberNotes = []
         var entry: OpaquePointer?
         let result = archive_read_next_header(archive, &entry)
         switch result {
@@ -92,12 +102,13 @@ public final class ArchiveReader: Container {
                 return .failure(.corrupt, "no archive format recognised in the content")
             }
             entryCount += 1
+            if result == ARCHIVE_WARN { warn() }
             produced = 0
             block = nil
             blocksDone = false
             sparseSize = archive_entry_sparse_count(entry) > 0 && archive_entry_size_is_set(entry) != 0
                 ? Int64(archive_entry_size(entry)) : nil
-            return .entry(Self.describe(entry))
+            return .entry(describe(entry))
         default:
             let reason = Self.message(archive)
             let failure = ContainerStep.failure(
@@ -113,6 +124,16 @@ public final class ArchiveReader: Container {
     /// hole in a sparse member) and the gap between the last block and the declared size are
     /// produced as zeros.
     public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        try locale.run { () throws(ItemReadError) in try readDataInLocale(into: buffer) }
+    }
+
+    /// Records libarchive's last warning as a note on the current member (once per kind).
+    private func warn() {
+        let note = ArchiveWarning(message: Self.message(archive)).note
+        if !memberNotes.contains(note) { memberNotes.append(note) }
+    }
+
+    private func readDataInLocale(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
         while true {
             if let current = block {
                 if current.offset > produced {
@@ -143,6 +164,7 @@ public final class ArchiveReader: Container {
             case ARCHIVE_EOF:
                 blocksDone = true
             case ARCHIVE_OK, ARCHIVE_WARN:
+                if result == ARCHIVE_WARN { warn() }
                 guard Int64(offset) >= produced else {
                     throw ItemReadError(status: .corrupt, reason: "member data blocks out of order")
                 }
@@ -240,12 +262,16 @@ public final class ArchiveReader: Container {
         ] {
             _ = format(archive)
         }
+        // LHA headers without a charset extension hold Shift_JIS names in practice (LHA is a
+        // Japanese format; ASCII is a subset). A header's own UTF-16 or code-page extension
+        // still wins. Without this, such names end the archive as `corrupt`.
+        _ = archive_read_set_option(archive, "lha", "hdrcharset", "CP932")
         return true
     }
 
-    private static func describe(_ entry: OpaquePointer) -> ContainerEntry {
-        let name = bytes(archive_entry_pathname(entry)) ?? bytes(archive_entry_pathname_utf8(entry)) ?? PathBytes([])
-        let hardLink = bytes(archive_entry_hardlink(entry))
+    private func describe(_ entry: OpaquePointer) -> ContainerEntry {
+        let name = memberName(entry)
+        let hardLink = Self.bytes(archive_entry_hardlink_utf8(entry)) ?? Self.bytes(archive_entry_hardlink(entry))
         var kind = ItemKind(fileTypeBits: archive_entry_filetype(entry))
         if kind == .other, hardLink != nil { kind = .file }
         return ContainerEntry(
@@ -254,10 +280,23 @@ public final class ArchiveReader: Container {
             mtime: archive_entry_mtime_is_set(entry) != 0
                 ? Timestamp(seconds: Int64(archive_entry_mtime(entry)), nanoseconds: Int32(archive_entry_mtime_nsec(entry)))
                 : nil,
-            linkTarget: hardLink ?? bytes(archive_entry_symlink(entry)),
+            linkTarget: hardLink ?? Self.bytes(archive_entry_symlink_utf8(entry)) ?? Self.bytes(archive_entry_symlink(entry)),
             isHardLink: hardLink != nil,
             isEncrypted: archive_entry_is_data_encrypted(entry) == 1)
     }
+
+    /// The member's name: UTF-8 when libarchive can convert it, else the bytes as stored (a tar
+    /// or zip name in no declared charset, kept byte for byte), else, when libarchive dropped
+    /// a name it could not convert, a placeholder that no archive stores (with the note saying so).
+    private func memberName(_ entry: OpaquePointer) -> PathBytes {
+        if let utf8 = Self.bytes(archive_entry_pathname_utf8(entry)) { return utf8 }
+        if let stored = Self.bytes(archive_entry_pathname(entry)) { return stored }
+        guard memberNotes.contains(ArchiveWarning.nameNotConvertible.note) else { return PathBytes([]) }
+        return PathBytes(Self.undecodableName(entryCount))
+    }
+
+    /// The name recorded for member `index` (1-based) when its stored name is lost.
+    public static func undecodableName(_ index: Int) -> String { "<undecodable name #\(index)>" }
 
     private static func bytes(_ pointer: UnsafePointer<CChar>?) -> PathBytes? {
         guard let pointer else { return nil }

@@ -26,6 +26,15 @@ public protocol Container: AnyObject {
     /// For a disk image, its size and volume layout, recorded on its own record (nil for
     /// every other kind: the default).
     var diskLayout: DiskLayout? { get }
+    /// Facts the parser noticed about the current member that are not failures (a bad CRC, a
+    /// size other than declared), as `kind: sentence` notes without content. Read after the
+    /// member's data; reset by ``next()``.
+    var memberNotes: [String] { get }
+}
+
+extension Container {
+    /// No notes, for parsers that raise none.
+    public var memberNotes: [String] { [] }
 }
 
 /// How a container is read.

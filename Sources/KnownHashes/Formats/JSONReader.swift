@@ -3,7 +3,10 @@
 ///
 /// Consumers walk the document with ``readObject(_:)`` and ``readArray(_:)``, whose bodies must
 /// consume exactly one value per member (``readScalar()``, a nested read, or ``skipValue()``).
-/// Errors name the JSON path (`$.value[3].MD5`), never the text.
+/// Errors name the JSON path (`$.value[3].md5`), never the text: a key is named only when it is
+/// one the format knows (`namedKeys`, shown lower-cased); any other key is shown by position
+/// (`$.value[3].{member 2}`), since a hostile set can put anything in a key, escape codes
+/// included.
 final class JSONReader {
     /// A string, number or literal.
     enum Scalar {
@@ -14,7 +17,8 @@ final class JSONReader {
     }
 
     private enum PathComponent {
-        case key([UInt8])
+        /// The key as written (shown when its lower-cased form is named) and its position.
+        case key([UInt8], lowered: [UInt8], position: Int)
         case index(Int)
     }
 
@@ -23,7 +27,13 @@ final class JSONReader {
     private let maxDepth = 256
     private let maxString = 1 << 24
 
-    init(stream: ByteStream) { self.stream = stream }
+    private let namedKeys: Set<[UInt8]>
+
+    /// A reader over `stream` whose error paths name the keys in `namedKeys` (lower-case).
+    init(stream: ByteStream, namedKeys: Set<[UInt8]> = []) {
+        self.stream = stream
+        self.namedKeys = namedKeys
+    }
 
     /// The file's path.
     var file: String { stream.path }
@@ -38,7 +48,8 @@ final class JSONReader {
         var text = "$"
         for component in path {
             switch component {
-            case .key(let key): text += "." + String(decoding: key, as: UTF8.self)
+            case .key(let key, let lowered, let position):
+                text += namedKeys.contains(lowered) ? "." + String(decoding: key, as: UTF8.self) : ".{member \(position)}"
             case .index(let index): text += "[\(index)]"
             }
         }
@@ -76,12 +87,15 @@ final class JSONReader {
             stream.consume(1)
             return
         }
+        var position = 0
         while true {
             guard try peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let key = try readString()
             try expect(UInt8(ascii: ":"), "':' after a member name")
-            path.append(.key(key))
-            try body(key.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 })
+            let lowered = key.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            path.append(.key(key, lowered: lowered, position: position))
+            position += 1
+            try body(lowered)
             path.removeLast()
             switch try peek() {
             case UInt8(ascii: ","): stream.consume(1)

@@ -8,9 +8,9 @@ import Signals
 ///
 /// Each Media entry gives its MD5, SHA-1, and SHA-256 and PDQ from `AlternativeHashes`
 /// (`HashName` `SHA256`, `PDQ`: our convention, FORMATS.md §1), with the entry's `Category` and
-/// `Series`. Keys are compared without case. In a known-bad set only the alerting categories
-/// count (by default `1`, child abuse material; the numbering differs between profiles, so it
-/// is a setting); in a known-good set every entry counts.
+/// `Series`. Keys are compared without case. Every entry is kept, whatever its category: a
+/// file Project VIC has categorised need not be looked at again. Which categories *alert* is
+/// a setting applied at matching (``CategoryAlertSet``), never a filter at import.
 ///
 /// The file is streamed through ``JSONReader``: memory holds one Media entry, never the
 /// document, and errors name the JSON path.
@@ -32,21 +32,27 @@ enum VICSFormat {
         static let series = Array("series".utf8)
         static let sha1 = Array("sha1".utf8)
         static let value = Array("value".utf8)
+        /// The keys error messages may name (any other is named by position).
+        static let named: Set<[UInt8]> = Set([
+            alternativehashes, category, hashname, hashvalue, md5, media, series, sha1, value,
+        ] + [
+            "@odata.context", "odata.metadata", "@odata.id", "odata.id", "mediaid", "mediafiles", "filename", "filepath",
+            "mediasize", "name", "cases", "caseid", "casenumber", "isprecategorized", "victimidentified",
+            "offenderidentified", "isdistributed", "tags", "classification", "comments", "exifs", "created",
+            "written", "accessed", "unallocated", "sourceid", "mimetype", "dateupdated", "ispartial",
+        ].map { Array($0.utf8) })
     }
 
     private static let contextKeys = [Array("@odata.context".utf8), Array("odata.metadata".utf8)]
 
     /// Reads the whole file at `path`.
-    static func read(
-        path: String, role: HashSetRole, alertCategories: Set<String>, caid: Bool = false
-    ) throws(HashSetError) -> (list: ParsedHashList, sha256: String) {
+    static func read(path: String, caid: Bool = false) throws(HashSetError) -> (list: ParsedHashList, sha256: String) {
         let stream = try ByteStream(path: path)
-        let reader = JSONReader(stream: stream)
+        let reader = JSONReader(stream: stream, namedKeys: Key.named)
         try reader.skipByteOrderMark()
         var list = ParsedHashList(format: caid ? "caid" : "vics")
         var context: String?
         var shape = Shape.unknown
-        let filter = role == .knownBad ? alertCategories : nil
         guard try reader.nextIs("{") else { throw reader.error("the JSON document is not an object") }
         try reader.readObject { key throws(HashSetError) in
             if contextKeys.contains(key) {
@@ -57,7 +63,7 @@ enum VICSFormat {
             } else if key == Key.value {
                 guard try reader.nextIs("[") else { throw reader.error("not an array") }
                 try reader.readArray { _ throws(HashSetError) in
-                    try readElement(reader, shape: shape, filter: filter, into: &list)
+                    try readElement(reader, shape: shape, into: &list)
                 }
             } else {
                 try reader.skipValue()
@@ -73,7 +79,7 @@ enum VICSFormat {
 
     /// One element of `$.value`: a Case (with `Media`) or a Media entry.
     private static func readElement(
-        _ reader: JSONReader, shape: Shape, filter: Set<String>?, into list: inout ParsedHashList
+        _ reader: JSONReader, shape: Shape, into list: inout ParsedHashList
     ) throws(HashSetError) {
         guard try reader.nextIs("{") else { throw reader.error("not an object") }
         var media = MediaFields()
@@ -86,14 +92,14 @@ enum VICSFormat {
                     guard try reader.nextIs("{") else { throw reader.error("not an object") }
                     var nested = MediaFields()
                     try reader.readObject { key throws(HashSetError) in try nested.read(key, reader) }
-                    try nested.add(to: &list, filter: filter, reader)
+                    try nested.add(to: &list, reader)
                 }
             } else {
                 try media.read(key, reader)
             }
         }
         if shape == .media || (shape == .unknown && !hadMedia) {
-            try media.add(to: &list, filter: filter, reader)
+            try media.add(to: &list, reader)
         }
     }
 
@@ -130,14 +136,12 @@ enum VICSFormat {
             }
         }
 
-        /// Adds the entry (when its category alerts or the set is known-good); the error names
-        /// the entry's path.
-        func add(to list: inout ParsedHashList, filter: Set<String>?, _ reader: JSONReader) throws(HashSetError) {
+        /// Adds the entry with its category; the error names the entry's path.
+        func add(to list: inout ParsedHashList, _ reader: JSONReader) throws(HashSetError) {
             list.entries += 1
             let hasExact = md5 != nil || sha1 != nil
                 || alternatives.contains { ["md5", "sha1", "sha256", "pdq"].contains($0.algorithm) }
             guard hasExact else { throw reader.error("no MD5, SHA-1, SHA-256 or PDQ") }
-            if let filter, !filter.contains(category ?? "uncategorised") { return }
             let label = list.label(category: category, detail: series)
             if let md5 { _ = list.add(hex: md5, .md5, label: label) }
             if let sha1 { _ = list.add(hex: sha1, .sha1, label: label) }

@@ -28,7 +28,7 @@ public enum HashSetImporter {
         guard case .source(let sourceFormat) = detected else {
             throw HashSetError(file: source, reason: "is already a .bfhs index")
         }
-        var (list, sha256) = try sourceFormat.read(path: source, role: role, alertCategories: vicsAlertCategories)
+        var (list, sha256) = try sourceFormat.read(path: source)
         let vicsLike = sourceFormat == .vics || sourceFormat == .caid
         let metadata = IndexMetadata(
             name: name, role: role, sourceFormat: list.format, sourceSHA256: sha256,

@@ -39,7 +39,9 @@ public struct VICSExporter: ManifestExporter {
         let knownBad = record.matches.filter { $0.role == .knownBad }
         if onlyMatches && knownBad.isEmpty { return "" }
         mediaID += 1
-        let category = knownBad.compactMap(\.category).compactMap { Int($0) }.min()
+        // An alerting match's category wins over one in a category that does not alert.
+        let alerting = knownBad.filter(\.alerts)
+        let category = (alerting.isEmpty ? knownBad : alerting).compactMap(\.category).compactMap { Int($0) }.min()
         var media = JSONObjectBuilder()
         media.add("MediaID", mediaID)
         media.add("Category", category.map { .int(Int64($0)) } ?? .null)
