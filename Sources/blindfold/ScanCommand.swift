@@ -83,6 +83,9 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup(title: "Perceptual hashing")
     var perceptual: PerceptualArguments
 
+    @OptionGroup(title: "Container parsers")
+    var containers: ContainerArguments
+
     @Option(name: .long, help: ArgumentHelp("Plugins to run, comma-separated (default: all; see 'blindfold plugins').", valueName: "ids"))
     var plugins: String?
 
@@ -203,6 +206,8 @@ struct ScanCommand: ParsableCommand {
         configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
+        let interrupt = InterruptFlag()
+        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
 
         configuration.shard = try ShardArguments.plan(
             shard, roots: rootPaths, options: configuration.walkOptions, resumingIn: resuming ? output.path : nil)
@@ -223,7 +228,8 @@ struct ScanCommand: ParsableCommand {
                 arguments: Array(CommandLine.arguments.dropFirst(2))
             ).save(in: output.path)
         }
-        let outcome = try ScanRun.run(configuration, logger: logger, progress: progress, resume: resumePoint)
+        let outcome = try ScanRun.run(
+            configuration, logger: logger, progress: progress, resume: resumePoint, interrupt: interrupt)
         if outcome.complete { ScanInvocation.remove(from: output.path) }
 
         print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)
