@@ -107,7 +107,9 @@ final class WorkerProcess: Sendable {
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 { throw .ended(terminate(reason: "could not be polled")) }
             if ready == 0 { continue }
-            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            // Never past this frame: a container worker may have sent the next one already.
+            let wanted = min(chunk.count, (expected ?? 8) - response.count)
+            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, wanted, 0) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw .ended(reap()) }
             response += chunk[0..<count]

@@ -147,7 +147,7 @@ struct ManifestReaderTests {
             + #""options":{"jobs":2,"io_jobs":1,"chunk_bytes":1048576,"excludes":["*.tmp"],"cross_filesystems":false,"#
             + #""archives":true,"order":"walk","budget_s":90,"sniff":true,"sniff_bytes":65536,"sniff_profile":"standard","#
             + #""pdq_distance":31,"pdq_quality":50,"pdq_dihedral":false,"skip_known_good":true,"decoders":"workers","#
-            + #""item_timeout_s":12.5}}"#
+            + #""item_timeout_s":12.5,"containers":"in-process"}}"#
         #expect(header.manifestJSON.serialized == expected)
         #expect(try ScanHeader(manifestJSON: JSONValue(parsing: Array(expected.utf8))) == header)
     }

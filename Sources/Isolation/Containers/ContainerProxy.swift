@@ -15,9 +15,14 @@ final class ContainerProxy: Container {
     private let input: (any ContainerInput)?
     /// How the container ended, once it did: every later call answers with it.
     private var fate: ContainerStep?
-    /// The current member's data that came with its entry, and how much of it was handed on.
-    private var pending: PrefetchedData?
-    private var pendingOffset = 0
+    /// True while the worker pushes the current (small) member's data unasked.
+    private var pushing = false
+    /// Bytes pushed for the current member so far.
+    private var pushed = 0
+    /// True once the pushed data reached the member's end.
+    private var memberEnded = false
+    /// Data received and not yet handed on (a frame larger than the caller's buffer).
+    private var leftover: ArraySlice<UInt8> = []
     /// When the parser last made progress (monotonic seconds).
     private var lastProgress = MonotonicClock.now
     private(set) var formatName = "unknown"
@@ -55,17 +60,22 @@ final class ContainerProxy: Container {
         // Listing stopped early (a limit, an interruption): the worker drops the container and
         // is reused, or is dropped itself when it does not say so at once.
         guard worker != nil else { return }
+        while pushing, fate == nil { _ = receivePushed() }
         if exchange(.close, payload: nil, limit: min(2, pool.configuration.stallTimeout)) == .closed { release() }
     }
 
     func next() -> ContainerStep {
         if let fate { return fate }
-        pending = nil
-        pendingOffset = 0
+        // The rest of a pushed member the scanner did not read is still on the socket.
+        while pushing, fate == nil { _ = receivePushed() }
+        if let fate { return fate }
+        leftover = []
+        memberEnded = false
+        pushed = 0
         switch exchange(.next, payload: nil) {
-        case .entry(let entry, let format, let prefetched):
+        case .entry(let entry, let format, let isPushed):
             formatName = format
-            pending = prefetched
+            pushing = isPushed
             return .entry(entry)
         case .end(let format):
             formatName = format
@@ -83,32 +93,50 @@ final class ContainerProxy: Container {
     }
 
     func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
-        if let pending {
-            if pendingOffset < pending.bytes.count {
-                let count = min(buffer.count, pending.bytes.count - pendingOffset)
-                pending.bytes.withUnsafeBytes { source in
-                    if let base = source.baseAddress { buffer.baseAddress?.copyMemory(from: base + pendingOffset, byteCount: count) }
-                }
-                pendingOffset += count
-                return count
+        if leftover.isEmpty {
+            let reply: ContainerReply
+            if pushing {
+                reply = receivePushed()
+            } else if memberEnded {
+                return 0
+            } else if case .failure(let status, let reason) = fate {
+                throw ItemReadError(status: status, reason: reason)
+            } else if fate == .end {
+                return 0
+            } else {
+                reply = exchange(.read(maximum: min(buffer.count, ContainerWire.maxDataFrame)), payload: nil)
             }
-            if pending.complete { return 0 }
-            if let failure = pending.failure { throw failure }
+            switch reply {
+            case .data(let bytes):
+                if bytes.isEmpty { return 0 }
+                leftover = bytes[...]
+            case .readFailure(let status, let reason), .failure(let status, let reason, _):
+                throw ItemReadError(status: status, reason: reason)
+            default:
+                throw ItemReadError(status: failedStatus, reason: failedReason)
+            }
         }
-        if case .failure(let status, let reason) = fate { throw ItemReadError(status: status, reason: reason) }
-        if fate == .end { return 0 }
-        switch exchange(.read(maximum: min(buffer.count, ContainerWire.maxDataFrame)), payload: nil) {
+        let count = min(buffer.count, leftover.count)
+        leftover.withUnsafeBytes { source in
+            if let base = source.baseAddress { buffer.baseAddress?.copyMemory(from: base, byteCount: count) }
+        }
+        leftover = leftover.dropFirst(count)
+        return count
+    }
+
+    /// The next frame of a pushed member; the push ends at an empty frame, a failure or past
+    /// the push limit.
+    private func receivePushed() -> ContainerReply {
+        let reply = awaitReply()
+        switch reply {
         case .data(let bytes):
-            let count = min(bytes.count, buffer.count)
-            bytes.withUnsafeBytes { source in
-                if let base = source.baseAddress { buffer.baseAddress?.copyMemory(from: base, byteCount: count) }
-            }
-            return count
-        case .readFailure(let status, let reason):
-            throw ItemReadError(status: status, reason: reason)
+            pushed += bytes.count
+            if bytes.isEmpty { memberEnded = true }
+            if bytes.isEmpty || pushed > ContainerWire.prefetchLimit { pushing = false }
         default:
-            throw ItemReadError(status: failedStatus, reason: failedReason)
+            pushing = false
         }
+        return reply
     }
 
     /// Sends `command` (with `payload` after its fields) and returns the worker's answer,
@@ -124,6 +152,13 @@ final class ContainerProxy: Container {
         guard send(command.encoded(payloadCount: payload?.count ?? 0), payload, to: worker, within: limit) else {
             return lose(.ended(worker.reap()))
         }
+        return awaitReply(limit: limit)
+    }
+
+    /// The worker's next answer, feeding it blocks while it asks for them.
+    private func awaitReply(limit: Double? = nil) -> ContainerReply {
+        guard let worker else { return failedReply }
+        let limit = limit ?? pool.configuration.stallTimeout
         while true {
             let frame: [UInt8]
             do throws(WorkerProcess.Fate) {

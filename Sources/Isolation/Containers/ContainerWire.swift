@@ -11,18 +11,23 @@ import Evidence
 /// | scanner → worker | worker → scanner |
 /// |---|---|
 /// | `open` (format id, streamed or in memory with the bytes) | `opened`, or `failure` |
-/// | `next` | `entry` (with the member's data when it is small), `end` or `failure` |
+/// | `next` | `entry`, `end` or `failure`; a small member's entry is followed, unasked, by its data (see below) |
 /// | `read` (at most N bytes) | `data` (empty at the member's end) or `readFailure` |
 /// | `close` (the scanner stops early) | `closed` |
 /// | `block` / `blockFailure`, only as the answer to `needBlock` | `needBlock`, at any point before its answer |
+///
+/// A member whose header declares at most ``prefetchLimit`` bytes is *pushed*: the worker sends
+/// its entry (marked so), then `data` frames without being asked, until an empty one (its end),
+/// a `readFailure`, or more than ``prefetchLimit`` bytes (the rest is read with `read` as
+/// usual). A small member then costs one round trip, and a parser that dies inside its data
+/// still leaves the member's entry behind, as in the scanner.
 ///
 /// Every frame starts `BFC` and one kind byte. Names, link targets and member data are carried
 /// as bytes, never interpreted; reasons are the parser's own sentences, which hold no content.
 enum ContainerWire {
     /// `BFC`, the prefix of every container frame.
     static let prefix: [UInt8] = Array("BFC".utf8)
-    /// A member whose header declares at most this many bytes is read by the worker as soon as
-    /// its entry is, and travels in the entry's frame (one round trip for a small member).
+    /// A member whose header declares at most this many bytes is pushed after its entry.
     static let prefetchLimit = 1 << 20
     /// The most data one `data` or `block` frame carries.
     static let maxDataFrame = 1 << 20
@@ -73,21 +78,11 @@ enum ContainerCommand: Equatable {
     }
 }
 
-/// A small member's data, read by the worker together with its entry.
-struct PrefetchedData: Equatable {
-    /// The bytes read.
-    var bytes: [UInt8]
-    /// True when the member ended within them.
-    var complete: Bool
-    /// Why reading the member failed after `bytes`, if it did.
-    var failure: ItemReadError?
-}
-
 /// What a container worker says.
 enum ContainerReply: Equatable {
     case needBlock
     case opened
-    case entry(ContainerEntry, format: String, prefetched: PrefetchedData?)
+    case entry(ContainerEntry, format: String, pushed: Bool)
     case end(format: String)
     case failure(ItemStatus, String, format: String)
     case data([UInt8])
@@ -106,17 +101,11 @@ extension WireWriter {
         switch reply {
         case .needBlock: kind(11)
         case .opened: kind(12)
-        case .entry(let entry, let format, let prefetched):
+        case .entry(let entry, let format, let pushed):
             kind(13)
             string(format)
             containerEntry(entry)
-            integer(prefetched == nil ? 0 : 1)
-            if let prefetched {
-                data(prefetched.bytes)
-                integer(prefetched.complete ? 1 : 0)
-                integer(prefetched.failure == nil ? 0 : 1)
-                if let error = prefetched.failure { failure(error.status, error.reason) }
-            }
+            integer(pushed ? 1 : 0)
         case .end(let format):
             kind(14)
             string(format)
@@ -188,17 +177,10 @@ extension WireReader {
         case 13:
             let format = try string(limit: 256)
             let entry = try containerEntry()
-            var prefetched: PrefetchedData?
-            if try integer() == 1 {
-                let bytes = try data(limit: ContainerWire.prefetchLimit + 1)
-                let complete = try integer() == 1
-                let failure = try integer() == 1 ? ItemReadError(status: try status(), reason: try string(limit: 4096)) : nil
-                prefetched = PrefetchedData(bytes: bytes, complete: complete, failure: failure)
-            }
-            return .entry(entry, format: format, prefetched: prefetched)
+            return .entry(entry, format: format, pushed: try integer() == 1)
         case 14: return .end(format: try string(limit: 256))
         case 15: return .failure(try status(), try string(limit: 4096), format: try string(limit: 256))
-        case 16: return .data(try data(limit: ContainerWire.maxDataFrame))
+        case 16: return .data(try data(limit: ContainerWire.maxDataFrame + 1))
         case 17: return .readFailure(try status(), try string(limit: 4096))
         case 18: return .closed
         default: throw Malformed()

@@ -43,7 +43,7 @@ final class ContainerWorkerSession {
     private var container: (any Container)?
     /// Keeps the bytes of a container held in memory alive while its parser reads them.
     private var memory: OwnedBytes?
-    private var scratch = OwnedBytes(count: ContainerWire.maxDataFrame)
+    private var scratch = OwnedBytes(count: ContainerWire.maxDataFrame + 1)
 
     init(formats: [String: any ContainerFormat], memoryCap: Int, faultInjection: Bool) {
         self.formats = formats
@@ -83,7 +83,9 @@ final class ContainerWorkerSession {
             guard let container else { throw .outOfProtocol }
             switch container.next() {
             case .entry(let entry):
-                try reply(.entry(entry, format: container.formatName, prefetched: prefetch(entry, from: container)))
+                let pushed = Self.isPushed(entry)
+                try reply(.entry(entry, format: container.formatName, pushed: pushed))
+                if pushed { try push(container) }
             case .end:
                 let format = container.formatName
                 close()
@@ -133,27 +135,30 @@ final class ContainerWorkerSession {
         return block
     }
 
-    /// A small regular member's data, read at once so it travels with its entry.
-    private func prefetch(_ entry: ContainerEntry, from container: any Container) -> PrefetchedData? {
-        guard entry.kind == .file, !entry.isHardLink, !entry.isEncrypted,
-              let size = entry.declaredSize, size <= Int64(ContainerWire.prefetchLimit) else { return nil }
-        var data = PrefetchedData(bytes: [], complete: false, failure: nil)
-        // One byte past the limit tells the scanner a member lies about its size.
-        while data.bytes.count <= ContainerWire.prefetchLimit {
+    /// True for a small regular member, whose data follows its entry unasked.
+    private static func isPushed(_ entry: ContainerEntry) -> Bool {
+        guard entry.kind == .file, !entry.isHardLink, !entry.isEncrypted, let size = entry.declaredSize else { return false }
+        return size <= Int64(ContainerWire.prefetchLimit)
+    }
+
+    /// Sends the current member's data until its end, a failure, or past the push limit (one
+    /// byte past it tells the scanner the member lies about its size).
+    private func push(_ container: any Container) throws(Stop) {
+        var total = 0
+        while total <= ContainerWire.prefetchLimit {
+            let answer: ContainerReply
             do throws(ItemReadError) {
-                let count = try container.readData(into: scratch.prefix(ContainerWire.prefetchLimit + 1 - data.bytes.count))
-                if count == 0 {
-                    data.complete = true
-                    break
-                }
-                data.bytes += scratch.view.prefix(count)
+                let count = try container.readData(into: scratch.prefix(ContainerWire.prefetchLimit + 1 - total))
+                total += count
+                answer = .data(Array(scratch.view.prefix(count)))
             } catch {
                 let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
-                data.failure = ItemReadError(status: status, reason: reason)
-                break
+                answer = .readFailure(status, reason)
             }
+            try reply(answer)
+            if answer == .data([]) { return }
+            if case .readFailure = answer { return }
         }
-        return data
     }
 
     private func close() {
