@@ -73,8 +73,9 @@ struct ContainerIsolationTests {
         #expect(byPath["sibling.txt"]?.object("hashes")?.string("sha256") == digests["sibling.txt"])
         #expect(byPath["good.tar.gz"]?.string("status") == "ok")
         for index in 0..<4 {
-            let name = "good.tar.gz/dir/g\(index).bin"
-            #expect(byPath[name]?.object("hashes")?.string("sha256") == digests[name], "\(name)")
+            for name in ["good.tar.gz/dir/g\(index).bin", "nested.tar/inner/good.tar.gz/dir/g\(index).bin"] {
+                #expect(byPath[name]?.object("hashes")?.string("sha256") == digests[name], "\(name)")
+            }
         }
         #expect(manifest.header.object("options")?.string("containers") == "workers")
         #expect(manifest.header.object("options")?["container_timeout_s"] as? Double == 2)
@@ -90,7 +91,7 @@ struct ContainerIsolationTests {
         _ = try Self.hostileTree(in: work)
         let evidence = work.child("plain")
         try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
-        for name in ["good.tar.gz", "sibling.txt"] {
+        for name in ["good.tar.gz", "nested.tar", "sibling.txt"] {
             try FileManager.default.copyItem(at: work.child("evidence/\(name)"), to: evidence.appendingPathComponent(name))
         }
         try FileManager.default.copyItem(

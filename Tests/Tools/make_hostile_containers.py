@@ -13,7 +13,8 @@
   fault injection of a container worker (BLINDFOLD_WORKER_FAULTS=1) crash with an invalid
   write, hang, or allocate past its cap when the block holding it reaches the parser: a fault
   the worker cannot tell from a real parser crash, hang or runaway allocation.
-- good.tar.gz: four members, read normally.
+- good.tar.gz: four members, read normally; nested.tar holds a copy of it (a second worker
+  parses the inner archive while the first waits on its member).
 - members.json: name -> SHA-256 of every member above, computed here with hashlib.
 """
 import hashlib
@@ -82,6 +83,9 @@ def main():
     write_tar(os.path.join(out, "good.tar.gz"), good, compress=True)
     for name, data in good:
         digests[f"good.tar.gz/{name}"] = hashlib.sha256(data).hexdigest()
+        digests[f"nested.tar/inner/good.tar.gz/{name}"] = hashlib.sha256(data).hexdigest()
+    with open(os.path.join(out, "good.tar.gz"), "rb") as handle:
+        write_tar(os.path.join(out, "nested.tar"), [("inner/good.tar.gz", handle.read())])
     with open(os.path.join(out, "sibling.txt"), "wb") as handle:
         handle.write(b"a plain file beside the hostile containers\n")
     for name in sorted(os.listdir(out)):
