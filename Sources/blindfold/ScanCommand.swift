@@ -218,6 +218,9 @@ struct ScanCommand: ParsableCommand {
         // was recorded, so resuming it means running it from the start.
         if resuming, ScanJournal.lastCheckpoint(in: output.path) != nil {
             do {
+                // The evidence the earlier run recorded must be the same before it is skipped.
+                try ResumeEvidenceCheck.verify(
+                    directory: output.path, roots: rootPaths, options: configuration.walkOptions, shard: configuration.shard)
                 resumePoint = try ScanResume.prepare(directory: output.path, started: Timestamp.now())
             } catch {
                 throw CommandLineError("--resume: \(error)")
