@@ -14,7 +14,8 @@ struct ScanInvocation: Codable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         do {
-            try encoder.encode(self).write(to: URL(fileURLWithPath: directory + "/" + Self.fileName))
+            // Atomically: a scan killed while saving must not leave a half-written invocation.
+            try encoder.encode(self).write(to: URL(fileURLWithPath: directory + "/" + Self.fileName), options: .atomic)
         } catch {
             throw CommandLineError("cannot record the invocation in '\(directory)': \(error.localizedDescription)")
         }
