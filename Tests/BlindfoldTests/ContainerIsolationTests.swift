@@ -38,7 +38,7 @@ struct ContainerIsolationTests {
         let result = try ProcessRunner.run(
             "/usr/bin/time",
             ["-f", "peak-kb=%M", TestEnvironment.binary.path, "scan", work.child("evidence").path, "--out", work.child("out").path,
-             "--jobs", "1", "--container-timeout", "2", "--worker-memory", String(512 << 20), "--progress", "off"],
+             "--jobs", "1", "--container-timeout", "2", "--worker-memory", String(520 << 20), "--progress", "off"],
             environment: environment)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(Date().timeIntervalSince(started) < 30)
@@ -80,7 +80,7 @@ struct ContainerIsolationTests {
         #expect(manifest.header.object("options")?.string("containers") == "workers")
         #expect(manifest.header.object("options")?["container_timeout_s"] as? Double == 2)
         // No container worker outlives the scan.
-        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "worker --containers --worker-memory \(512 << 20)"])
+        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "worker --containers --worker-memory \(520 << 20)"])
         #expect(workers.stdout.isEmpty)
     }
 
