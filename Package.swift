@@ -105,7 +105,7 @@ let package = Package(
         ),
 
         // Decoder workers: whole-item plugins run in child processes of this binary.
-        .target(name: "Isolation", dependencies: ["BlindfoldCore", "ImageDecoding", "CProcess"]),
+        .target(name: "Isolation", dependencies: ["BlindfoldCore", "Evidence", "ImageDecoding", "CProcess"]),
 
         // Hash plugins: one library target each, under Plugins/.
         .target(

@@ -154,6 +154,9 @@ public struct WireReader {
     /// A reader of one frame's bytes (without its length).
     public init(_ buffer: [UInt8]) { self.buffer = buffer }
 
+    /// Bytes not read yet.
+    public var remaining: Int { buffer.count - offset }
+
     /// The next `count` bytes.
     public mutating func bytes(_ count: Int) throws(Malformed) -> ArraySlice<UInt8> {
         guard count >= 0, count <= buffer.count - offset else { throw Malformed() }

@@ -18,24 +18,8 @@ public enum WorkerLoop {
     /// - Parameter parent: the scanner's process id; the worker dies with it (a stuck worker
     ///   must not outlive a scanner that was killed), and exits at once if it is already gone.
     public static func run(plugins: [any WholeItemPlugin], memoryCap: Int, faultInjection: Bool, parent: pid_t?) -> Int32 {
-        if let parent {
-            // PR_SET_PDEATHSIG would fire when the scanner *thread* that started the worker
-            // ends, not the scanner; a watchdog that sees the worker re-parented is exact.
-            guard getppid() == parent else { return 0 }
-            Thread.detachNewThread {
-                while getppid() == parent { sleep(1) }
-                _exit(0)
-            }
-        }
-        // Ctrl-C reaches the whole process group; the scanner decides what an interruption
-        // means, so the worker must not die of it mid-item.
-        signal(SIGINT, SIG_IGN)
-        var limit = rlimit(rlim_cur: rlim_t(memoryCap), rlim_max: rlim_t(memoryCap))
-        _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         let byID = Dictionary(plugins.map { ($0.descriptor.id, $0) }, uniquingKeysWith: { first, _ in first })
-        var hello = WireWriter()
-        hello.hello(WorkerHello(identities: byID.mapValues(\.descriptor.identity)))
-        guard writeAll(hello.framed) else { return 0 }
+        guard start(memoryCap: memoryCap, parent: parent, identities: byID.mapValues(\.descriptor.identity)) else { return 0 }
         // A request carries at most the largest cap of these plugins, plus its fields.
         let maxFrame = Int(clamping: plugins.compactMap(\.descriptor.sizeCap).max() ?? 0) + (64 << 10)
         while true {
@@ -60,10 +44,33 @@ public enum WorkerLoop {
         }
     }
 
+    /// What every worker does first: dies with its scanner, ignores SIGINT, caps its address
+    /// space at `memoryCap` bytes and says hello with `identities`. False when the scanner is
+    /// already gone.
+    static func start(memoryCap: Int, parent: pid_t?, identities: [String: String]) -> Bool {
+        if let parent {
+            // PR_SET_PDEATHSIG would fire when the scanner *thread* that started the worker
+            // ends, not the scanner; a watchdog that sees the worker re-parented is exact.
+            guard getppid() == parent else { return false }
+            Thread.detachNewThread {
+                while getppid() == parent { sleep(1) }
+                _exit(0)
+            }
+        }
+        // Ctrl-C reaches the whole process group; the scanner decides what an interruption
+        // means, so the worker must not die of it mid-item.
+        signal(SIGINT, SIG_IGN)
+        var limit = rlimit(rlim_cur: rlim_t(memoryCap), rlim_max: rlim_t(memoryCap))
+        _ = setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+        var hello = WireWriter()
+        hello.hello(WorkerHello(identities: identities))
+        return writeAll(hello.framed)
+    }
+
     /// The next frame's bytes; nil at the end of input.
     ///
     /// - Throws: ``WireReader/Malformed`` for a length over `limit` or a frame cut short.
-    private static func readFrame(limit: Int) throws(WireReader.Malformed) -> [UInt8]? {
+    static func readFrame(limit: Int) throws(WireReader.Malformed) -> [UInt8]? {
         guard let length = readExactly(8) else { return nil }
         let count = WireReader.integer(length)
         guard count >= 0, count <= Int64(limit), let frame = readExactly(Int(count)) else { throw WireReader.Malformed() }
@@ -84,7 +91,7 @@ public enum WorkerLoop {
         return buffer
     }
 
-    private static func writeAll(_ bytes: [UInt8]) -> Bool {
+    static func writeAll(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes { raw in

@@ -12,7 +12,7 @@ final class WorkerProcess: Sendable {
     /// The child's process id.
     let pid: pid_t
     /// The scanner's end of the socket.
-    private let socket: Int32
+    let socket: Int32
     /// Set once the child's exit status was collected: its pid may then belong to another
     /// process, which must never be signalled.
     private let reaped = Atomic<Bool>(false)
@@ -92,20 +92,24 @@ final class WorkerProcess: Sendable {
         }
     }
 
-    /// Receives one frame (its bytes after the length) before `deadline`.
-    private func readFrame(deadline: Double, timeout: Double) throws(Fate) -> [UInt8] {
+    /// Receives one frame (its bytes after the length) before `deadline`; a worker is stopped
+    /// (killed, `.ended`) as soon as `shouldStop` says so, checked at least every 250 ms.
+    func readFrame(deadline: Double, timeout: Double, shouldStop: () -> Bool = { false }) throws(Fate) -> [UInt8] {
         var response: [UInt8] = []
         var expected: Int?
         var chunk = [UInt8](repeating: 0, count: 64 << 10)
         while expected.map({ response.count < $0 }) ?? true {
             let remaining = deadline - MonotonicClock.now
             if remaining <= 0 { throw timedOut(timeout) }
+            if shouldStop() { throw .ended(terminate(reason: "was stopped because the scan was interrupted")) }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 60_000).rounded(.up)))
+            let ready = poll(&descriptor, 1, Int32(min(remaining * 1000, 250).rounded(.up)))
             if ready < 0 && errno == EINTR { continue }
             if ready < 0 { throw .ended(terminate(reason: "could not be polled")) }
             if ready == 0 { continue }
-            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            // Never past this frame: a container worker may have sent the next one already.
+            let wanted = min(chunk.count, (expected ?? 8) - response.count)
+            let count = chunk.withUnsafeMutableBytes { recv(socket, $0.baseAddress, wanted, 0) }
             if count < 0 && errno == EINTR { continue }
             guard count > 0 else { throw .ended(reap()) }
             response += chunk[0..<count]
@@ -126,7 +130,7 @@ final class WorkerProcess: Sendable {
         return .timedOut(seconds: timeout)
     }
 
-    private func terminate(reason: String) -> String {
+    func terminate(reason: String) -> String {
         kill(pid, SIGKILL)
         _ = waitForExit()
         return reason
@@ -144,7 +148,7 @@ final class WorkerProcess: Sendable {
 
     /// Says how a worker that closed its socket ended: its own exit or signal when it ends
     /// within two seconds, otherwise it is killed (it closed the socket but stayed alive).
-    private func reap() -> String {
+    func reap() -> String {
         var status: Int32?
         for _ in 0..<200 {
             status = waitForExit(options: WNOHANG)
@@ -160,7 +164,7 @@ final class WorkerProcess: Sendable {
     }
 
     /// Sends everything, waiting for room in the socket until `deadline`.
-    private func sendAll(_ bytes: UnsafeRawBufferPointer, deadline: Double) -> Bool {
+    func sendAll(_ bytes: UnsafeRawBufferPointer, deadline: Double) -> Bool {
         var offset = 0
         while offset < bytes.count {
             guard let base = bytes.baseAddress else { return false }

@@ -48,6 +48,9 @@ public struct ScanConfiguration: Sendable {
     public var skipPerceptualForKnownGood = true
     /// The per-item time limit of the decoder workers, or nil when decoders run in the scanner.
     public var decoderWorkers: Double?
+    /// The time a container parser in a worker may go without progress, or nil when
+    /// ``containerFormats`` parse in the scanner (`--containers-in-process`).
+    public var containerWorkers: Double?
     /// With `--shard I/N`: the split of the walk, and this run's part of it (nil: the whole scan).
     public var shard: ShardPlan?
 
@@ -92,6 +95,8 @@ public struct ScanConfiguration: Sendable {
         options.add("skip_known_good", skipPerceptualForKnownGood)
         options.add("decoders", decoderWorkers == nil ? "in-process" : "workers")
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
+        options.add("containers", containerWorkers == nil ? "in-process" : "workers")
+        if let containerWorkers { options.add("container_timeout_s", .double(containerWorkers)) }
         var header = ScanHeader(
             tool: ScanHeader.Tool(version: toolVersion), started: started, roots: roots.map(\.escaped), plugins: plugins,
             hashSets: hashSets, limits: limits.namedValues.map { ScanHeader.Limit(name: $0.name, value: $0.value) },

@@ -89,6 +89,9 @@ struct ScanCommand: ParsableCommand {
     @OptionGroup(title: "Perceptual hashing")
     var perceptual: PerceptualArguments
 
+    @OptionGroup(title: "Container parsers")
+    var containers: ContainerArguments
+
     @Option(name: .long, help: ArgumentHelp("Plugins to run, comma-separated (default: all; see 'blindfold plugins').", valueName: "ids"))
     var plugins: String?
 
@@ -214,6 +217,8 @@ struct ScanCommand: ParsableCommand {
         configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
+        let interrupt = InterruptFlag()
+        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
 
         configuration.shard = try ShardArguments.plan(
             shard, roots: rootPaths, options: configuration.walkOptions, resumingIn: resuming ? output.path : nil)
@@ -224,6 +229,9 @@ struct ScanCommand: ParsableCommand {
         // was recorded, so resuming it means running it from the start.
         if resuming, ScanJournal.lastCheckpoint(in: output.path) != nil {
             do {
+                // The evidence the earlier run recorded must be the same before it is skipped.
+                try ResumeEvidenceCheck.verify(
+                    directory: output.path, roots: rootPaths, options: configuration.walkOptions, shard: configuration.shard)
                 resumePoint = try ScanResume.prepare(directory: output.path, started: Timestamp.now())
             } catch {
                 throw CommandLineError("--resume: \(error)")
@@ -234,7 +242,8 @@ struct ScanCommand: ParsableCommand {
                 arguments: Array(CommandLine.arguments.dropFirst(2))
             ).save(in: output.path)
         }
-        let outcome = try ScanRun.run(configuration, logger: logger, progress: progress, resume: resumePoint)
+        let outcome = try ScanRun.run(
+            configuration, logger: logger, progress: progress, resume: resumePoint, interrupt: interrupt)
         if outcome.complete { ScanInvocation.remove(from: output.path) }
 
         print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)

@@ -5,9 +5,9 @@ import Scanner
 /// an interrupt, the progress reporter the user chose, and scan errors as one-line errors.
 enum ScanRun {
     static func run(
-        _ configuration: ScanConfiguration, logger: Logger, progress mode: ProgressMode, resume: ResumePoint? = nil
+        _ configuration: ScanConfiguration, logger: Logger, progress mode: ProgressMode, resume: ResumePoint? = nil,
+        interrupt: InterruptFlag = InterruptFlag()
     ) throws -> ScanOutcome {
-        let interrupt = InterruptFlag()
         let signals = InterruptSignals(flag: interrupt)
         defer { signals.cancel() }
         let counters = ScanProgress()

@@ -65,6 +65,9 @@ struct TriageCommand: ParsableCommand {
     @OptionGroup(title: "Perceptual hashing")
     var perceptual: PerceptualArguments
 
+    @OptionGroup(title: "Container parsers")
+    var containers: ContainerArguments
+
     /// Refused: triage is a single-laptop tool (present only to say so in one line).
     @Option(name: .long, help: .hidden)
     var shard: String?
@@ -100,13 +103,16 @@ struct TriageCommand: ParsableCommand {
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
         configuration.budgetSeconds = budget.seconds
+        let interrupt = InterruptFlag()
+        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
 
         try output.create()
         if output.sharesDevice(withAnyOf: rootPaths) {
             StandardError.write(
                 "blindfold: warning: --out is on the same device as a scanned root; on a live system write to your own drive\n")
         }
-        let outcome = try ScanRun.run(configuration, logger: Logger(label: "blindfold.triage"), progress: progress)
+        let outcome = try ScanRun.run(
+            configuration, logger: Logger(label: "blindfold.triage"), progress: progress, interrupt: interrupt)
 
         let manifestPath = output.path + "/" + ManifestWriter.fileName
         let hits = showPaths ? TriageVerdict.knownBadPaths(in: manifestPath) : []

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Evidence
 import Foundation
 import Isolation
 
@@ -17,7 +18,15 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("parent"), help: "The scanner's process id; the worker ends with it.")
     var parent: Int32?
 
+    @Flag(name: .customLong("containers"), help: "Be a container worker (libarchive) instead of a decoder worker.")
+    var containers = false
+
     func run() throws {
+        if containers {
+            let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
+            throw ExitCode(ContainerWorkerLoop.run(
+                formats: ["archive": ArchiveFormat()], memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent))
+        }
         let plugins = PluginCatalog.workerPlugins(perceptual.selection)
         let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
         let code = WorkerLoop.run(plugins: plugins, memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent)

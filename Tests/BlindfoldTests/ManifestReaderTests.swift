@@ -150,7 +150,7 @@ struct ManifestReaderTests {
             + #""pdq_distance":31,"pdq_quality":50,"pdq_dihedral":false,"#
             + #""vpdq_distance":31,"vpdq_quality":50,"vpdq_query_match":"80","vpdq_compared_match":"0","#
             + #""skip_known_good":true,"decoders":"workers","#
-            + #""item_timeout_s":12.5}}"#
+            + #""item_timeout_s":12.5,"containers":"in-process"}}"#
         #expect(header.manifestJSON.serialized == expected)
         #expect(try ScanHeader(manifestJSON: JSONValue(parsing: Array(expected.utf8))) == header)
     }

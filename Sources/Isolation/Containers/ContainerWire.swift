@@ -1,0 +1,220 @@
+import BlindfoldCore
+import Evidence
+
+/// The frames between the scanner and a **container worker** (a parser in its own process),
+/// added to ``WireFormat`` without changing its existing frames: the same 8-byte length prefix,
+/// the same field encoding, and the same hello (a container worker lists the container formats
+/// it parses, `archive`, where a decoder worker lists plugins).
+///
+/// The exchange is a pull driven by the scanner, the ``Container`` contract on a socket:
+///
+/// | scanner → worker | worker → scanner |
+/// |---|---|
+/// | `open` (format id, streamed or in memory with the bytes) | `opened`, or `failure` |
+/// | `next` | `entry`, `end` or `failure`; a small member's entry is followed, unasked, by its data (see below) |
+/// | `read` (at most N bytes) | `data` (empty at the member's end) or `readFailure` |
+/// | `close` (the scanner stops early) | `closed` |
+/// | `block` / `blockFailure`, only as the answer to `needBlock` | `needBlock`, at any point before its answer |
+///
+/// A member whose header declares at most ``prefetchLimit`` bytes is *pushed*: the worker sends
+/// its entry (marked so), then `data` frames without being asked, until an empty one (its end),
+/// a `readFailure`, or more than ``prefetchLimit`` bytes (the rest is read with `read` as
+/// usual). A small member then costs one round trip, and a parser that dies inside its data
+/// still leaves the member's entry behind, as in the scanner.
+///
+/// Every frame starts `BFC` and one kind byte. Names, link targets and member data are carried
+/// as bytes, never interpreted; reasons are the parser's own sentences, which hold no content.
+enum ContainerWire {
+    /// `BFC`, the prefix of every container frame.
+    static let prefix: [UInt8] = Array("BFC".utf8)
+    /// A member whose header declares at most this many bytes is pushed after its entry.
+    static let prefetchLimit = 1 << 20
+    /// The most data one `data` or `block` frame carries.
+    static let maxDataFrame = 1 << 20
+    /// The hello key a container worker announces (its value names the parser's identity).
+    static let helloKey = "containers"
+}
+
+/// What the scanner asks of a container worker.
+enum ContainerCommand: Equatable {
+    case open(format: String, memory: Bool, size: Int)
+    case next
+    case read(maximum: Int)
+    case block(count: Int)
+    case blockFailure(ItemStatus, String)
+    case close
+
+    fileprivate var kind: UInt8 {
+        switch self {
+        case .open: 1
+        case .next: 2
+        case .read: 3
+        case .block: 4
+        case .blockFailure: 5
+        case .close: 6
+        }
+    }
+
+    /// The frame's fields; `open(memory: true)` and `block` are followed by `size`/`count` bytes
+    /// of payload, sent after these fields without a copy.
+    func encoded(payloadCount: Int = 0) -> [UInt8] {
+        var writer = WireWriter()
+        writer.bytes(ContainerWire.prefix + [kind])
+        switch self {
+        case .open(let format, let memory, let size):
+            writer.string(format)
+            writer.integer(memory ? 1 : 0)
+            writer.integer(Int64(size))
+        case .read(let maximum): writer.integer(Int64(maximum))
+        case .block(let count): writer.integer(Int64(count))
+        case .blockFailure(let status, let reason):
+            writer.string(status.rawValue)
+            writer.string(reason)
+        case .next, .close: break
+        }
+        var frame = WireWriter()
+        frame.integer(Int64(writer.buffer.count + payloadCount))
+        return frame.buffer + writer.buffer
+    }
+}
+
+/// What a container worker says.
+enum ContainerReply: Equatable {
+    case needBlock
+    case opened
+    case entry(ContainerEntry, format: String, pushed: Bool)
+    case end(format: String)
+    case failure(ItemStatus, String, format: String)
+    case data([UInt8])
+    case readFailure(ItemStatus, String)
+    case closed
+}
+
+extension WireWriter {
+    /// Appends a container worker's reply.
+    mutating func containerReply(_ reply: ContainerReply) {
+        func kind(_ value: UInt8) { bytes(ContainerWire.prefix + [value]) }
+        func failure(_ status: ItemStatus, _ reason: String) {
+            string(status.rawValue)
+            string(reason)
+        }
+        switch reply {
+        case .needBlock: kind(11)
+        case .opened: kind(12)
+        case .entry(let entry, let format, let pushed):
+            kind(13)
+            string(format)
+            containerEntry(entry)
+            integer(pushed ? 1 : 0)
+        case .end(let format):
+            kind(14)
+            string(format)
+        case .failure(let status, let reason, let format):
+            kind(15)
+            failure(status, reason)
+            string(format)
+        case .data(let bytes):
+            kind(16)
+            data(bytes)
+        case .readFailure(let status, let reason):
+            kind(17)
+            failure(status, reason)
+        case .closed: kind(18)
+        }
+    }
+
+    /// Appends a length and raw bytes.
+    mutating func data(_ value: [UInt8]) {
+        integer(Int64(value.count))
+        bytes(value)
+    }
+
+    private mutating func optionalData(_ value: [UInt8]?) {
+        integer(value == nil ? 0 : 1)
+        if let value { data(value) }
+    }
+
+    private mutating func containerEntry(_ entry: ContainerEntry) {
+        data(entry.name.bytes)
+        string(entry.kind.rawValue)
+        integer(entry.declaredSize ?? -1)
+        integer(entry.mtime == nil ? 0 : 1)
+        integer(entry.mtime?.seconds ?? 0)
+        integer(Int64(entry.mtime?.nanoseconds ?? 0))
+        optionalData(entry.linkTarget?.bytes)
+        integer(entry.isHardLink ? 1 : 0)
+        integer(entry.isEncrypted ? 1 : 0)
+    }
+}
+
+extension WireReader {
+    /// A container command; for `open` in memory and `block`, the payload follows the fields
+    /// and is read with ``rest()``.
+    mutating func containerCommand() throws(Malformed) -> ContainerCommand {
+        guard Array(try bytes(3)) == ContainerWire.prefix else { throw Malformed() }
+        switch try bytes(1).first {
+        case 1:
+            let format = try string(limit: 256)
+            let memory = try integer() == 1
+            let size = try integer()
+            guard size >= 0, size <= Int64(Int.max) else { throw Malformed() }
+            return .open(format: format, memory: memory, size: Int(size))
+        case 2: return .next
+        case 3: return .read(maximum: Int(clamping: max(0, try integer())))
+        case 4: return .block(count: Int(clamping: max(0, try integer())))
+        case 5: return .blockFailure(try status(), try string(limit: 4096))
+        case 6: return .close
+        default: throw Malformed()
+        }
+    }
+
+    /// A container worker's reply.
+    mutating func containerReply() throws(Malformed) -> ContainerReply {
+        guard Array(try bytes(3)) == ContainerWire.prefix else { throw Malformed() }
+        switch try bytes(1).first {
+        case 11: return .needBlock
+        case 12: return .opened
+        case 13:
+            let format = try string(limit: 256)
+            let entry = try containerEntry()
+            return .entry(entry, format: format, pushed: try integer() == 1)
+        case 14: return .end(format: try string(limit: 256))
+        case 15: return .failure(try status(), try string(limit: 4096), format: try string(limit: 256))
+        case 16: return .data(try data(limit: ContainerWire.maxDataFrame + 1))
+        case 17: return .readFailure(try status(), try string(limit: 4096))
+        case 18: return .closed
+        default: throw Malformed()
+        }
+    }
+
+    /// Everything after what was read so far.
+    mutating func rest() throws(Malformed) -> ArraySlice<UInt8> { try bytes(remaining) }
+
+    private mutating func status() throws(Malformed) -> ItemStatus {
+        guard let status = ItemStatus(rawValue: try string(limit: 64)) else { throw Malformed() }
+        return status
+    }
+
+    private mutating func data(limit: Int) throws(Malformed) -> [UInt8] {
+        let count = try integer()
+        guard count >= 0, count <= Int64(limit) else { throw Malformed() }
+        return Array(try bytes(Int(count)))
+    }
+
+    private mutating func containerEntry() throws(Malformed) -> ContainerEntry {
+        let name = PathBytes(try data(limit: 1 << 20))
+        guard let kind = ItemKind(rawValue: try string(limit: 64)) else { throw Malformed() }
+        let size = try integer()
+        let hasTime = try integer() == 1
+        let seconds = try integer()
+        let nanoseconds = try integer()
+        guard (0..<1_000_000_000).contains(nanoseconds) else { throw Malformed() }
+        let link = try integer() == 1 ? PathBytes(try data(limit: 1 << 20)) : nil
+        let hardLink = try integer() == 1
+        let encrypted = try integer() == 1
+        return ContainerEntry(
+            name: name, kind: kind, declaredSize: size < 0 ? nil : size,
+            mtime: hasTime ? Timestamp(seconds: seconds, nanoseconds: Int32(nanoseconds)) : nil,
+            linkTarget: link, isHardLink: hardLink, isEncrypted: encrypted)
+    }
+}

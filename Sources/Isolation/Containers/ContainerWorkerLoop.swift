@@ -1,0 +1,216 @@
+import BlindfoldCore
+import Evidence
+import Glibc
+
+/// The container worker's side: says hello (the formats it parses), then serves one container
+/// at a time with the real parser (``ArchiveReader`` behind ``ArchiveFormat``), answering the
+/// scanner's ``ContainerCommand``s as ``ContainerWire`` describes, until the scanner closes
+/// the socket. The parser's crash, hang or runaway allocation ends this process, never the scan.
+public enum ContainerWorkerLoop {
+    /// Serves containers with `formats` (id → format) until end of input; returns the exit
+    /// code (0 at the end of input, 2 for a frame out of protocol).
+    ///
+    /// - Parameter memoryCap: the address-space limit the worker sets on itself (bytes); a
+    ///   container held in memory is at most this large.
+    /// - Parameter faultInjection: test-only: container bytes carrying a fault marker crash,
+    ///   hang or exhaust memory on purpose (``FaultInjection``).
+    /// - Parameter parent: the scanner's process id; the worker dies with it.
+    public static func run(
+        formats: [String: any ContainerFormat], memoryCap: Int, faultInjection: Bool, parent: pid_t?
+    ) -> Int32 {
+        let identities = formats.mapValues { _ in "1" }.merging([ContainerWire.helloKey: "1"]) { first, _ in first }
+        guard WorkerLoop.start(memoryCap: memoryCap, parent: parent, identities: identities) else { return 0 }
+        let session = ContainerWorkerSession(formats: formats, memoryCap: memoryCap, faultInjection: faultInjection)
+        do throws(ContainerWorkerSession.Stop) {
+            while true { try session.serve() }
+        } catch {
+            return error == .endOfInput ? 0 : 2
+        }
+    }
+}
+
+/// One worker's state: the container open now (if any) and where its bytes come from.
+final class ContainerWorkerSession {
+    /// Why the worker stops serving.
+    enum Stop: Error, Equatable {
+        case endOfInput
+        case outOfProtocol
+    }
+
+    private let formats: [String: any ContainerFormat]
+    private let memoryCap: Int
+    private let faultInjection: Bool
+    private var container: (any Container)?
+    /// Keeps the bytes of a container held in memory alive while its parser reads them.
+    private var memory: OwnedBytes?
+    private var scratch = OwnedBytes(count: ContainerWire.maxDataFrame + 1)
+
+    init(formats: [String: any ContainerFormat], memoryCap: Int, faultInjection: Bool) {
+        self.formats = formats
+        self.memoryCap = memoryCap
+        self.faultInjection = faultInjection
+    }
+
+    /// Reads one command and answers it.
+    func serve() throws(Stop) {
+        let (command, frame) = try Self.receive(limit: memoryCap)
+        switch command {
+        case .open(let id, let inMemory, let size):
+            close()
+            guard let format = formats[id] else {
+                return try reply(.failure(.unsupported, "the container worker has no parser '\(id)'", format: id))
+            }
+            if inMemory {
+                let payload = try Self.payload(of: frame, count: size)
+                if faultInjection { FaultInjection.trigger(Array(payload)) }
+                memory = OwnedBytes(payload)
+            }
+            let answer: ContainerReply
+            do throws(ItemReadError) {
+                if let memory {
+                    container = try format.open(.memory(memory.view))
+                } else {
+                    container = try format.open(.stream(SocketInput(session: self)))
+                }
+                answer = .opened
+            } catch {
+                close()
+                let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
+                answer = .failure(status, reason, format: id)
+            }
+            try reply(answer)
+        case .next:
+            guard let container else { throw .outOfProtocol }
+            switch container.next() {
+            case .entry(let entry):
+                let pushed = Self.isPushed(entry)
+                try reply(.entry(entry, format: container.formatName, pushed: pushed))
+                if pushed { try push(container) }
+            case .end:
+                let format = container.formatName
+                close()
+                try reply(.end(format: format))
+            case .failure(let status, let reason):
+                let format = container.formatName
+                close()
+                let (finalStatus, finalReason) = Self.memoryFailure(status, reason, cap: memoryCap)
+                try reply(.failure(finalStatus, finalReason, format: format))
+            }
+        case .read(let maximum):
+            guard let container else { throw .outOfProtocol }
+            let answer: ContainerReply
+            do throws(ItemReadError) {
+                let count = try container.readData(into: scratch.prefix(min(max(1, maximum), ContainerWire.maxDataFrame)))
+                answer = .data(Array(scratch.view.prefix(count)))
+            } catch {
+                let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
+                answer = .readFailure(status, reason)
+            }
+            try reply(answer)
+        case .close:
+            close()
+            try reply(.closed)
+        case .block, .blockFailure:
+            throw .outOfProtocol
+        }
+    }
+
+    /// The next block of a streamed container, asked of the scanner.
+    func requestBlock() throws(ItemReadError) -> [UInt8] {
+        let answer: Result<[UInt8], ItemReadError>
+        do throws(Stop) {
+            try reply(.needBlock)
+            let (command, frame) = try Self.receive(limit: memoryCap)
+            switch command {
+            case .block(let count): answer = .success(Array(try Self.payload(of: frame, count: count)))
+            case .blockFailure(let status, let reason): answer = .failure(ItemReadError(status: status, reason: reason))
+            default: throw Stop.outOfProtocol
+            }
+        } catch {
+            // The scanner is gone or broke the protocol: nothing more can be read or said.
+            _exit(error == .endOfInput ? 0 : 2)
+        }
+        let block = try answer.get()
+        if faultInjection { FaultInjection.trigger(block) }
+        return block
+    }
+
+    /// True for a small regular member, whose data follows its entry unasked.
+    private static func isPushed(_ entry: ContainerEntry) -> Bool {
+        guard entry.kind == .file, !entry.isHardLink, !entry.isEncrypted, let size = entry.declaredSize else { return false }
+        return size <= Int64(ContainerWire.prefetchLimit)
+    }
+
+    /// Sends the current member's data until its end, a failure, or past the push limit (one
+    /// byte past it tells the scanner the member lies about its size).
+    private func push(_ container: any Container) throws(Stop) {
+        var total = 0
+        while total <= ContainerWire.prefetchLimit {
+            let answer: ContainerReply
+            do throws(ItemReadError) {
+                let count = try container.readData(into: scratch.prefix(ContainerWire.prefetchLimit + 1 - total))
+                total += count
+                answer = .data(Array(scratch.view.prefix(count)))
+            } catch {
+                let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
+                answer = .readFailure(status, reason)
+            }
+            try reply(answer)
+            if answer == .data([]) { return }
+            if case .readFailure = answer { return }
+        }
+    }
+
+    private func close() {
+        container = nil
+        memory = nil
+    }
+
+    private func reply(_ reply: ContainerReply) throws(Stop) {
+        var writer = WireWriter()
+        writer.containerReply(reply)
+        guard WorkerLoop.writeAll(writer.framed) else { throw .endOfInput }
+    }
+
+    private static func receive(limit: Int) throws(Stop) -> (ContainerCommand, [UInt8]) {
+        do {
+            guard let frame = try WorkerLoop.readFrame(limit: limit + 4096) else { throw Stop.endOfInput }
+            var reader = WireReader(frame)
+            return (try reader.containerCommand(), frame)
+        } catch let stop as Stop {
+            throw stop
+        } catch {
+            throw .outOfProtocol
+        }
+    }
+
+    /// The bytes after a command's fields: exactly `count` of them, or the frame is out of protocol.
+    private static func payload(of frame: [UInt8], count: Int) throws(Stop) -> ArraySlice<UInt8> {
+        var reader = WireReader(frame)
+        guard (try? reader.containerCommand()) != nil, let payload = try? reader.rest(), payload.count == count else {
+            throw .outOfProtocol
+        }
+        return payload
+    }
+
+    /// A parser that could not allocate inside the worker's cap says so in its own words
+    /// (libarchive: "Couldn't allocate memory"); the record names the limit instead.
+    static func memoryFailure(_ status: ItemStatus, _ reason: String, cap: Int) -> (ItemStatus, String) {
+        let lowered = reason.lowercased()
+        guard lowered.contains("alloc") || lowered.contains("out of memory") else { return (status, reason) }
+        return (.limit, "container_memory: the parser needed more than its worker's \(cap)-byte address space (\(reason))")
+    }
+}
+
+/// A streamed container's bytes inside the worker: each block is asked of the scanner.
+private final class SocketInput: ContainerInput {
+    private unowned let session: ContainerWorkerSession
+    private var block = OwnedBytes(count: 0)
+
+    init(session: ContainerWorkerSession) { self.session = session }
+
+    func nextBlock() throws(ItemReadError) -> UnsafeRawBufferPointer {
+        block = OwnedBytes(try session.requestBlock()[...])
+        return block.view
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import BlindfoldCore
+import Evidence
+import Isolation
+import Scanner
+
+/// How `scan` and `triage` run container parsers (libarchive): in container workers by default,
+/// so a parser's crash, hang or runaway allocation costs one container, never the scan.
+struct ContainerArguments: ParsableArguments {
+    @Option(name: .customLong("container-timeout"), help: ArgumentHelp("Seconds a container's parser may go without progress (no new member, member data or block of the container taken) before its worker is stopped and the container recorded 'limit'.", valueName: "s"))
+    var containerTimeout: Double = 30
+
+    @Flag(name: .customLong("containers-in-process"), help: "Parse archives inside the scanner instead of in worker processes (for benchmarks and trusted evidence: one hostile archive can then end the scan).")
+    var inProcess = false
+
+    func validate() throws {
+        guard containerTimeout > 0 && containerTimeout <= 86_400 else {
+            throw ValidationError("--container-timeout must be between 0 and 86400 seconds")
+        }
+    }
+
+    /// The container formats of the run: libarchive behind container workers (each capped at
+    /// `workerMemory` bytes of address space, stopped when `interrupt` is raised), or in-process.
+    func formats(workerMemory: Int, interrupt: InterruptFlag) -> [any ContainerFormat] {
+        guard !inProcess else { return [ArchiveFormat()] }
+        let executable = SelfExecutable.current
+        let arguments = ["--containers", "--worker-memory", String(workerMemory), "--parent", String(getpid())]
+        let pool = ContainerWorkerPool(configuration: ContainerWorkerConfiguration(
+            executable: executable.path, arguments: executable.argv("blindfold", ["worker"] + arguments),
+            stallTimeout: containerTimeout, shouldStop: { interrupt.isRaised }))
+        return [IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool)]
+    }
+
+    /// Sets the configuration's container formats and what the header says of them.
+    func apply(to configuration: inout ScanConfiguration, workerMemory: Int, interrupt: InterruptFlag) {
+        configuration.containerFormats = formats(workerMemory: workerMemory, interrupt: interrupt)
+        configuration.containerWorkers = inProcess ? nil : containerTimeout
+    }
+}
