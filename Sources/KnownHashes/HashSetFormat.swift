@@ -21,6 +21,8 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
     case caid
     /// PDQ hash lists.
     case pdq
+    /// Keyed lists, `KEY VALUE [LABEL]`: any plugin output key (external plugins, #16).
+    case keyed
 
     /// What a file turned out to be.
     enum Detected {
@@ -39,10 +41,11 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
         if HashdeepFormat.recognises(first) { return .source(.hashdeep) }
         if NSRLTextFormat.recognises(first) { return .source(.nsrlText) }
         if PDQListFormat.recognises(first) { return .source(.pdq) }
+        if KeyedListFormat.recognises(first) { return .source(.keyed) }
         if SumListFormat.recognises(first) { return .source(.sum) }
         throw HashSetError(
             file: path, line: source.lineNumber,
-            reason: "unrecognised hash-set format (expected VICS or CAID JSON, a hashdeep file, an NSRL database or NSRLFile.txt, a PDQ list, a md5sum/sha1sum/sha256sum list or a .bfhs index)")
+            reason: "unrecognised hash-set format (expected VICS or CAID JSON, a hashdeep file, an NSRL database or NSRLFile.txt, a PDQ list, a keyed list (KEY VALUE [LABEL]), a md5sum/sha1sum/sha256sum list or a .bfhs index)")
     }
 
     /// Parses the whole file at `path` as this format; returns the list and the file's SHA-256.
@@ -55,6 +58,8 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
             let stream = try ByteStream(path: path)
             try stream.drain()
             return (list, stream.digest())
+        case .keyed:
+            throw HashSetError(file: path, reason: "a keyed list (KEY VALUE [LABEL]) cannot be imported into a .bfhs index yet: pass the list itself to --known-bad or --known-good")
         case .sum, .hashdeep, .nsrlText, .pdq:
             let source = try LineSource(path: path)
             guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }
