@@ -9,6 +9,12 @@ public struct PluginDeclaration: Sendable, Hashable {
         public var key: String
         /// The kind its values must have.
         public var kind: PluginOutputKind
+
+        /// An output from its parts.
+        public init(key: String, kind: PluginOutputKind) {
+            self.key = key
+            self.kind = kind
+        }
     }
 
     /// The plugin's name: its id in the header and its key under `plugin_errors`.

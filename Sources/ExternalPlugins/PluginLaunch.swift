@@ -32,8 +32,9 @@ public struct PluginLaunch: Sendable, Hashable {
         defer { try? handle.close() }
         var hasher = SHA256()
         while true {
-            guard let data = try? handle.read(upToCount: 1 << 20) else { throw .start("its executable cannot be read") }
-            if data.isEmpty { break }
+            let data: Data?
+            do { data = try handle.read(upToCount: 1 << 20) } catch { throw .start("its executable cannot be read") }
+            guard let data, !data.isEmpty else { break }  // nil or empty: the end of the file
             hasher.update(data: data)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

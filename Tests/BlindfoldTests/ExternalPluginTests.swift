@@ -45,8 +45,10 @@ import Testing
         _ = try Self.shell("cd '\(staged.path)' && bsdtar -cf '\(evidence.path)/pack.tar' member.bin")
 
         func ssdeep(_ path: String) throws -> String {
-            let line = try Self.shell("ssdeep -s -b '\(path)'").stdout.split(separator: "\n")[1]
-            return String(line[..<try #require(line.lastIndex(of: ","))])
+            let lines = try Self.shell("ssdeep -s -b '\(path)'").stdout.split(separator: "\n")
+            let line = try #require(lines.last)
+            let comma = try #require(line.lastIndex(of: ","))
+            return String(line[..<comma])
         }
         func tlsh(_ path: String) throws -> String? {
             let result = try ProcessRunner.run("/usr/bin/tlsh", ["-f", path])

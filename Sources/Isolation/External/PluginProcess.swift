@@ -32,11 +32,15 @@ public final class PluginProcess: Sendable {
     ///
     /// - Throws: the errno of the step that failed (pipe, fork, chdir, exec).
     public init(executable: String, environment: [String], workingDirectory: String, memoryCap: Int) throws(SpawnError) {
+        // stdin is one end of a socket pair, not a pipe, so a write to a plugin that died is
+        // EPIPE from send(MSG_NOSIGNAL) rather than a SIGPIPE that would end the scanner.
         var stdinPipe: [Int32] = [-1, -1]
         var stdoutPipe: [Int32] = [-1, -1]
         var stderrPipe: [Int32] = [-1, -1]
         let flags = Int32(O_CLOEXEC)
-        guard pipe2(&stdinPipe, flags) == 0 else { throw SpawnError(errno: errno) }
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &stdinPipe) == 0 else {
+            throw SpawnError(errno: errno)
+        }
         guard pipe2(&stdoutPipe, flags) == 0 else {
             let error = errno
             for descriptor in stdinPipe { close(descriptor) }
@@ -50,26 +54,25 @@ public final class PluginProcess: Sendable {
         var childPID: pid_t = 0
         let status = Self.withCStrings([executable]) { argv in
             Self.withCStrings(environment) { envp in
-                cprocess_spawn_plugin(&childPID, executable, argv, envp, workingDirectory, stdinPipe[0], stdoutPipe[1],
+                cprocess_spawn_plugin(&childPID, executable, argv, envp, workingDirectory, stdinPipe[1], stdoutPipe[1],
                                       stderrPipe[1], UInt64(max(0, memoryCap)))
             }
         }
-        close(stdinPipe[0])
+        close(stdinPipe[1])
         close(stdoutPipe[1])
         close(stderrPipe[1])
         guard status == 0 else {
-            close(stdinPipe[1])
+            close(stdinPipe[0])
             close(stdoutPipe[0])
             close(stderrPipe[0])
             throw SpawnError(errno: status)
         }
         pid = childPID
-        input = stdinPipe[1]
+        input = stdinPipe[0]
         output = stdoutPipe[0]
         errors = stderrPipe[0]
-        // Reads and writes wait in poll with a deadline, never in read(2) or write(2); the
-        // child's ends stay blocking, as a plain program expects.
-        _ = fcntl(input, F_SETFL, fcntl(input, F_GETFL) | O_NONBLOCK)
+        // Reads and writes wait in poll with a deadline, never in read(2) or send(2) (which is
+        // MSG_DONTWAIT); the child's ends stay blocking, as a plain program expects.
         _ = fcntl(output, F_SETFL, fcntl(output, F_GETFL) | O_NONBLOCK)
     }
 
@@ -93,7 +96,7 @@ public final class PluginProcess: Sendable {
         var offset = 0
         while offset < bytes.count {
             guard let base = bytes.baseAddress else { return }
-            let written = Glibc.write(input, base + offset, bytes.count - offset)
+            let written = Glibc.send(input, base + offset, bytes.count - offset, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))
             if written > 0 {
                 offset += written
                 continue
@@ -135,7 +138,8 @@ public final class PluginProcess: Sendable {
 
     /// Ends the process the polite way: stdin closed, a short wait for it to exit, then SIGKILL.
     public func finish(grace: Double = 2) {
-        close(input)
+        // The end of input, without closing the descriptor (deinit does that, once).
+        shutdown(input, Int32(SHUT_WR))
         let deadline = MonotonicClock.now + grace
         while MonotonicClock.now < deadline {
             drainErrors()

@@ -37,14 +37,19 @@ enum KeyedListFormat {
 
     /// The fields of one line, or nil when it is not of the shape above.
     private static func split(_ line: [UInt8]) -> KeyedEntry? {
-        let text = String(decoding: line, as: UTF8.self)
-        guard text.utf8.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) }) else { return nil }
-        let parts = text.split(maxSplits: 2, whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count >= 2 else { return nil }
-        let key = String(parts[0])
-        let value = String(parts[1])
-        guard isKey(key), value.utf8.count <= maxValueLength else { return nil }
-        let label = parts.count == 3 ? parts[2].trimmingCharacters(in: " \t") : ""
+        guard line.allSatisfy({ $0 == 0x09 || (0x20...0x7E).contains($0) }) else { return nil }
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+        var rest = line[...]
+        func word() -> ArraySlice<UInt8> {
+            rest = rest.drop(while: blank)
+            let word = rest.prefix { !blank($0) }
+            rest = rest.dropFirst(word.count)
+            return word
+        }
+        let key = String(decoding: word(), as: UTF8.self)
+        let value = String(decoding: word(), as: UTF8.self)
+        let label = String(decoding: rest.drop(while: blank).reversed().drop(while: blank).reversed(), as: UTF8.self)
+        guard isKey(key), !value.isEmpty, value.utf8.count <= maxValueLength else { return nil }
         return KeyedEntry(key: key, value: value, label: label.isEmpty ? nil : label)
     }
 
@@ -61,10 +66,4 @@ struct KeyedEntry: Sendable, Hashable {
     var key: String
     var value: String
     var label: String?
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
 }
