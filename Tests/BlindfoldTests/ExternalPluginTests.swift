@@ -135,13 +135,13 @@ import Testing
         let evidence = workspace.child("evidence")
         try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
         let sentinel = TestEnvironment.sentinel
+        // Bad items with good ones between them (walk order is by name), so failures never come
+        // five in a row; one good item floods stderr but answers well.
         for (index, entry) in Self.markers.enumerated() {
             try "\(entry.marker) \(sentinel) item \(index)\n".write(
-                to: evidence.appendingPathComponent("m\(index)-\(entry.marker).txt"), atomically: true, encoding: .utf8)
-        }
-        // Good items between the bad ones, and one that floods stderr but answers well.
-        for index in 0..<4 {
-            try "good item \(index) \(sentinel)\n".write(to: evidence.appendingPathComponent("ok\(index).txt"), atomically: true, encoding: .utf8)
+                to: evidence.appendingPathComponent("m\(index)a-\(entry.marker).txt"), atomically: true, encoding: .utf8)
+            try "good item \(index) \(sentinel)\n".write(
+                to: evidence.appendingPathComponent("m\(index)b-ok.txt"), atomically: true, encoding: .utf8)
         }
         try "BF-FLOOD but fine\n".write(to: evidence.appendingPathComponent("flood.txt"), atomically: true, encoding: .utf8)
         let log = workspace.child("scan.log")
@@ -156,13 +156,13 @@ import Testing
         #expect((peak ?? Int.max) < 150_000, "peak RSS \(peak ?? -1) KiB with a 2 GB frame prefix and a 64 MiB stderr flood")
         let manifest = try ParsedManifest(directory: out)
         for (index, entry) in Self.markers.enumerated() {
-            let item = try #require(manifest.item("m\(index)-\(entry.marker).txt"))
+            let item = try #require(manifest.item("m\(index)a-\(entry.marker).txt"))
             let error = item.object("plugin_errors")?.string("misbehave") ?? ""
             #expect(error.hasPrefix(entry.error), "\(entry.marker): \(error)")
             #expect(item.object("hashes")?.string("sha256") != nil, "\(entry.marker) keeps its digests")
             #expect(item.object("hashes")?["mb_sha1"] == nil)
         }
-        for name in ["ok0.txt", "ok1.txt", "ok2.txt", "ok3.txt", "flood.txt"] {
+        for name in Self.markers.indices.map({ "m\($0)b-ok.txt" }) + ["flood.txt"] {
             let item = try #require(manifest.item(name))
             #expect(item["plugin_errors"] == nil, "\(name)")
             let path = evidence.appendingPathComponent(name).path
@@ -182,6 +182,7 @@ import Testing
             #expect(!text.contains(sentinel))
             #expect(!text.contains("EEEEEEEE"))
         }
+        // Every marker but BF-ERROR (an answer in step) is a failure of the process.
         #expect(result.stdout.contains("plugin misbehave: \(Self.markers.count - 1) item(s) failed"))
     }
 

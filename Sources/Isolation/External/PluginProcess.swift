@@ -46,7 +46,7 @@ public final class PluginProcess: Sendable {
             for descriptor in stdinPipe { close(descriptor) }
             throw SpawnError(errno: error)
         }
-        guard pipe2(&stderrPipe, flags | Int32(O_NONBLOCK)) == 0 else {
+        guard pipe2(&stderrPipe, flags) == 0 else {
             let error = errno
             for descriptor in stdinPipe + stdoutPipe { close(descriptor) }
             throw SpawnError(errno: error)
@@ -74,6 +74,7 @@ public final class PluginProcess: Sendable {
         // Reads and writes wait in poll with a deadline, never in read(2) or send(2) (which is
         // MSG_DONTWAIT); the child's ends stay blocking, as a plain program expects.
         _ = fcntl(output, F_SETFL, fcntl(output, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(errors, F_SETFL, fcntl(errors, F_GETFL) | O_NONBLOCK)
     }
 
     deinit {
