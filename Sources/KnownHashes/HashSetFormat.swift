@@ -35,13 +35,13 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
         let head = try firstBytes(of: path, count: 16)
         if IndexFile.recognises(head) { return .index }
         if head.starts(with: NSRLDatabaseFormat.magic) { return .source(.nsrlSQLite) }
+        if try LineSource(path: path).nextLine() == KeyedListFormat.magic { return .source(.keyed) }
         let source = try LineSource(path: path)
         guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }
         if VICSFormat.recognises(first) { return .source(.vics) }
         if HashdeepFormat.recognises(first) { return .source(.hashdeep) }
         if NSRLTextFormat.recognises(first) { return .source(.nsrlText) }
         if PDQListFormat.recognises(first) { return .source(.pdq) }
-        if KeyedListFormat.recognises(first) { return .source(.keyed) }
         if SumListFormat.recognises(first) { return .source(.sum) }
         throw HashSetError(
             file: path, line: source.lineNumber,

@@ -1,4 +1,6 @@
+import BlindfoldCore
 import ExternalPlugins
+import KnownHashes
 import Foundation
 import Manifest
 import Testing
@@ -57,7 +59,7 @@ import Testing
         }
         let mediumTLSH = try #require(try tlsh(evidence.appendingPathComponent("medium.bin").path))
         let list = workspace.child("fuzzy-bad.txt")
-        try "# keyed list\ntlsh \(mediumTLSH.uppercased()) category-1\nssdeep 3:nothing:here\n".write(to: list, atomically: true, encoding: .utf8)
+        try "# blindfold keyed hashes 1\ntlsh \(mediumTLSH.uppercased()) category-1\nssdeep 3:nothing:here\n".write(to: list, atomically: true, encoding: .utf8)
 
         let out = workspace.child("out")
         let result = try ProcessRunner.blindfold([
@@ -311,5 +313,47 @@ import Testing
         #expect(PluginFrame.prefix(0x0102_0304) == [1, 2, 3, 4])
         #expect(PluginFrame.length([0x80, 0, 0, 0]) == 0x8000_0000)
         #expect(PluginFrame.prefix(0) == [0, 0, 0, 0])
+    }
+}
+
+/// Keyed lists (`# blindfold keyed hashes 1`, then `KEY VALUE [LABEL]`): reading and exact
+/// matching of any key, hand-made values.
+@Suite("Keyed hash lists") struct KeyedListTests {
+    static func load(_ text: String, role: HashSetRole = .knownBad) throws -> any KnownHashSet {
+        let workspace = try TemporaryDirectory("keyed")
+        defer { workspace.remove() }
+        let path = workspace.child("fuzzy.txt").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return try HashSetLoader.load(path: path, name: "fuzzy.txt", role: role)
+    }
+
+    @Test("lines of several keys, labels, CRLF and a byte-order mark; hex matches without case, text exactly")
+    func reads() throws {
+        let set = try Self.load("\u{FEFF}# blindfold keyed hashes 1\r\n# comment\r\ntlsh\t0A1B2C  cat 1\r\n\r\nssdeep 3:AbC:dEf\r\nmb_count 42 \r\n")
+        #expect(set.info.format == "keyed-list")
+        #expect(set.info.entries == 3)
+        let hit = set.matches(for: [HashOutput(key: "tlsh", value: .hex("0a1b2c"))])
+        #expect(hit == [Match(set: "fuzzy.txt", role: .knownBad, algorithm: "tlsh", category: "cat 1")])
+        #expect(set.matches(for: [HashOutput(key: "ssdeep", value: .hex("3:AbC:dEf"))]).count == 1)
+        #expect(set.matches(for: [HashOutput(key: "ssdeep", value: .hex("3:abc:def"))]).isEmpty)
+        #expect(set.matches(for: [HashOutput(key: "mb_count", value: .integer(42))]).isEmpty)
+        // A value under another key does not match.
+        #expect(set.matches(for: [HashOutput(key: "other", value: .hex("0a1b2c"))]).isEmpty)
+    }
+
+    @Test("a malformed line refuses the set with its line number, never its text")
+    func malformed() throws {
+        do {
+            _ = try Self.load("# blindfold keyed hashes 1\ntlsh 0a1b\nBadKey secret-value\n")
+            Issue.record("accepted")
+        } catch let error as HashSetError {
+            #expect(error.line == 3)
+            #expect(!error.description.contains("secret-value"))
+        }
+    }
+
+    @Test("without its first line, two words are no format")
+    func needsMagic() throws {
+        #expect(throws: HashSetError.self) { try Self.load("hello world\n") }
     }
 }

@@ -1,10 +1,11 @@
 import BlindfoldCore
 
-/// Keyed hash lists (HASHSETS.md, "Keyed lists"): one value of any plugin output key a line,
-/// `KEY VALUE [LABEL]`, separated by spaces or tabs.
+/// Keyed hash lists (HASHSETS.md, "Keyed lists"): the first line exactly ``magic``, then one
+/// value of any plugin output key a line, `KEY VALUE [LABEL]`, separated by spaces or tabs.
+/// The first line is required because two words on a line are no format at all: without it any
+/// text file would load as a set that never matches.
 ///
-/// - `KEY` is an output key as plugins declare them, `[a-z][a-z0-9_-]{0,31}`, with at least one
-///   character that is not a hex digit (so a md5sum line is never taken for one);
+/// - `KEY` is an output key as plugins declare them, `[a-z][a-z0-9_-]{0,31}`;
 /// - `VALUE` is printable ASCII without spaces, as the manifest records it (hex in either case);
 /// - `LABEL`, the rest of the line, is the entry's category in matches.
 ///
@@ -14,11 +15,8 @@ enum KeyedListFormat {
     /// The longest value accepted (the longest any plugin output may be).
     static let maxValueLength = 4096
 
-    /// True when `line` starts a keyed list.
-    static func recognises(_ line: [UInt8]) -> Bool {
-        guard let fields = split(line) else { return false }
-        return !Hex.isHex(fields.key.utf8)
-    }
+    /// The first line of every keyed list.
+    static let magic = Array("# blindfold keyed hashes 1".utf8)
 
     /// Reads the whole list.
     static func read(_ source: LineSource, first: [UInt8]) throws(HashSetError) -> [KeyedEntry] {
