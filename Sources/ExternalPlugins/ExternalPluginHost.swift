@@ -22,6 +22,9 @@ public final class ExternalPluginHost: Sendable {
     public let switchOffAfter: Int
 
     private let idle = Mutex<[PluginInstance]>([])
+    /// Processes handed to a session and not yet taken back or dropped: at the end of a scan
+    /// that was interrupted, the ones still stuck on an item are killed, not left running.
+    private let busy = Mutex<[ObjectIdentifier: PluginInstance]>([:])
     private let workParent: Mutex<String>
     private let nextID = Atomic<Int64>(1)
     private let inARow = Atomic<Int>(0)
@@ -63,7 +66,7 @@ public final class ExternalPluginHost: Sendable {
             skipped.add(1, ordering: .relaxed)
             throw PluginFailure(status: .unsupported, reason: "the plugin was switched off after \(switchOffAfter) failures in a row")
         }
-        if let instance = idle.withLock({ $0.popLast() }) { return instance }
+        if let instance = idle.withLock({ $0.popLast() }) { return lend(instance) }
         let started: (instance: PluginInstance, declaration: PluginDeclaration)
         do throws(HandshakeProblem) {
             guard try launch.executableDigest() == executableSHA256 else {
@@ -77,11 +80,21 @@ public final class ExternalPluginHost: Sendable {
             started.instance.end(politely: false)
             throw failure(PluginFailure(status: .unsupported, reason: "a fresh plugin process declared other outputs or limits than the first: refused"))
         }
-        return started.instance
+        return lend(started.instance)
+    }
+
+    private func lend(_ instance: PluginInstance) -> PluginInstance {
+        busy.withLock { $0[ObjectIdentifier(instance)] = instance }
+        return instance
+    }
+
+    private func takeBack(_ instance: PluginInstance) {
+        _ = busy.withLock { $0.removeValue(forKey: ObjectIdentifier(instance)) }
     }
 
     /// Takes back a process that answered in step.
     func release(_ instance: PluginInstance) {
+        takeBack(instance)
         account(instance)
         inARow.store(0, ordering: .relaxed)
         idle.withLock { $0.append(instance) }
@@ -89,6 +102,7 @@ public final class ExternalPluginHost: Sendable {
 
     /// Drops a process that failed on an item and counts the failure; returns `failure`.
     func drop(_ instance: PluginInstance, _ failure: PluginFailure) -> PluginFailure {
+        takeBack(instance)
         instance.end(politely: false)
         account(instance)
         return self.failure(failure)
@@ -97,6 +111,7 @@ public final class ExternalPluginHost: Sendable {
     /// Drops a process left mid-item through no fault of its own (the item was abandoned or
     /// outgrew the plugin's limit): killed, not counted as a failure.
     func discard(_ instance: PluginInstance) {
+        takeBack(instance)
         instance.end(politely: false)
         account(instance)
     }
@@ -107,8 +122,10 @@ public final class ExternalPluginHost: Sendable {
         return failure
     }
 
-    /// Ends every idle process the protocol's way (stdin closed) and removes their folders.
+    /// Ends every idle process the protocol's way (stdin closed) and removes their folders;
+    /// kills the ones still busy (items left behind by an interrupted scan).
     public func shutdown() {
+        for instance in busy.withLock({ Array($0.values) }) { instance.process.terminate() }
         let instances = idle.withLock { instances in
             defer { instances = [] }
             return instances

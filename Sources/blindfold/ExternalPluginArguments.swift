@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlindfoldCore
 import ExternalPlugins
+import Manifest
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -55,6 +56,22 @@ struct ExternalPluginArguments: ParsableArguments {
             return try ExternalPlugin.connect(launch, itemTimeout: itemTimeout, workParent: parent)
         } catch {
             throw CommandLineError("--plugin '\(path)': refused: \(error)")
+        }
+    }
+
+    /// Refuses to resume a scan whose external plugins were not these: another executable (its
+    /// SHA-256), another declaration, or one plugin more or less. The item lines already written
+    /// were made by the recorded ones, and a manifest must be one computation.
+    static func checkResume(in directory: String, plugins: [ScanHeader.Plugin]) throws {
+        guard let handle = FileHandle(forReadingAtPath: directory + "/" + ManifestWriter.partialName) else { return }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 4 << 20)) ?? nil
+        guard let head, let end = head.firstIndex(of: 0x0A),
+            case .header(let recorded)? = try? ManifestReader.line(Array(head[..<end]))
+        else { return }  // ScanResume.prepare says what is wrong with the manifest
+        guard recorded.plugins.filter({ $0.external != nil }) == plugins.filter({ $0.external != nil }) else {
+            throw CommandLineError(
+                "--resume: the external plugins are not the ones the interrupted scan ran (an executable's SHA-256 or a declaration changed); start a new scan")
         }
     }
 

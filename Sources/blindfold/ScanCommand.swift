@@ -220,6 +220,7 @@ struct ScanCommand: ParsableCommand {
         // A scan killed before its first checkpoint left its invocation but no journal: nothing
         // was recorded, so resuming it means running it from the start.
         if resuming, ScanJournal.lastCheckpoint(in: output.path) != nil {
+            try ExternalPluginArguments.checkResume(in: output.path, plugins: configuration.headerPlugins)
             do {
                 resumePoint = try ScanResume.prepare(directory: output.path, started: Timestamp.now())
             } catch {
