@@ -106,6 +106,12 @@ let package = Package(
 
         // Decoder workers: whole-item plugins run in child processes of this binary.
         .target(name: "Isolation", dependencies: ["BlindfoldCore", "Evidence", "ImageDecoding", "CProcess"]),
+        // External plugins (blindfold-plugin/1, docs/PLUGINS.md): any executable that speaks the
+        // protocol, run out of process through Isolation's PluginProcess, its answers validated.
+        .target(
+            name: "ExternalPlugins",
+            dependencies: ["BlindfoldCore", "Isolation", "Manifest", .product(name: "Crypto", package: "swift-crypto")]
+        ),
 
         // Hash plugins: one library target each, under Plugins/.
         .target(
@@ -122,7 +128,7 @@ let package = Package(
             name: "blindfold",
             dependencies: [
                 "BlindfoldCore", "Evidence", "Scanner", "KnownHashes", "Manifest", "Signals", "CryptoHashes", "PDQ", "PHash",
-                "VPDQ", "Isolation", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "VPDQ", "Isolation", "ExternalPlugins", "BuildInfo", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -140,7 +146,7 @@ let package = Package(
             name: "BlindfoldTests",
             dependencies: [
                 "BlindfoldCore", "Evidence", "KnownHashes", "Manifest", "Signals", "Scanner", "CryptoHashes",
-                "ImageDecoding", "PDQ", "PHash", "Isolation", "blindfold", "BlindfoldFuzz", "BuildInfo",
+                "ImageDecoding", "PDQ", "PHash", "Isolation", "ExternalPlugins", "blindfold", "BlindfoldFuzz", "BuildInfo",
                 "VideoDecoding", "VPDQ",
                 .product(name: "Logging", package: "swift-log"),
             ]

@@ -30,3 +30,73 @@ static inline int cprocess_exited(int status) { return WIFEXITED(status); }
 static inline int cprocess_exit_code(int status) { return WEXITSTATUS(status); }
 static inline int cprocess_signaled(int status) { return WIFSIGNALED(status); }
 static inline int cprocess_signal(int status) { return WTERMSIG(status); }
+
+// External plugins (blindfold-plugin/1): `path` runs with `argv` and exactly `envp`, `in_fd`,
+// `out_fd` and `err_fd` as its stdin, stdout and stderr, `cwd` as its working directory, an
+// address-space cap of `memory_cap` bytes (0: none), no new privileges, its own process group
+// (a Ctrl-C on the terminal is the scanner's to handle), default signal dispositions and mask,
+// and every other descriptor closed at exec. fork() rather than posix_spawn because the rlimit,
+// no_new_privs and chdir must be set in the child; the child calls only async-signal-safe
+// system calls before execve. Returns 0 or the errno of the step that failed (exec included,
+// reported through a close-on-exec pipe).
+#include <errno.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+extern int close_range(unsigned int first, unsigned int last, int flags);
+extern int pipe2(int fds[2], int flags);
+static inline int cprocess_spawn_plugin(pid_t *pid, const char *path, char *const argv[], char *const envp[],
+                                        const char *cwd, int in_fd, int out_fd, int err_fd,
+                                        unsigned long long memory_cap) {
+    int report[2];
+    if (pipe2(report, O_CLOEXEC) != 0) return errno;
+    pid_t child = fork();
+    if (child < 0) {
+        int error = errno;
+        close(report[0]);
+        close(report[1]);
+        return error;
+    }
+    if (child == 0) {
+        int error = 0;
+        sigset_t none;
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        struct sigaction standard;
+        standard.sa_handler = SIG_DFL;
+        standard.sa_flags = 0;
+        sigemptyset(&standard.sa_mask);
+        for (int signal = 1; signal < 32; signal++) {
+            if (signal != SIGKILL && signal != SIGSTOP) sigaction(signal, &standard, NULL);
+        }
+        if (setpgid(0, 0) != 0) error = errno;
+        if (error == 0 && (dup2(in_fd, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(err_fd, 2) < 0)) error = errno;
+        if (error == 0 && chdir(cwd) != 0) error = errno;
+        if (error == 0 && memory_cap > 0) {
+            struct rlimit limit = { (rlim_t)memory_cap, (rlim_t)memory_cap };
+            if (setrlimit(RLIMIT_AS, &limit) != 0) error = errno;
+        }
+        if (error == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) error = errno;
+        // 4 = CLOSE_RANGE_CLOEXEC: the report pipe stays open until execve succeeds.
+        if (error == 0 && close_range(3, ~0U, 4) != 0) error = errno;
+        if (error == 0) {
+            execve(path, argv, envp);
+            error = errno;
+        }
+        ssize_t ignored = write(report[1], &error, sizeof error);
+        (void)ignored;
+        _exit(127);
+    }
+    close(report[1]);
+    int error = 0;
+    ssize_t got;
+    do { got = read(report[0], &error, sizeof error); } while (got < 0 && errno == EINTR);
+    close(report[0]);
+    if (got == (ssize_t)sizeof error) {
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR) {}
+        return error != 0 ? error : ECHILD;
+    }
+    *pid = child;
+    return 0;
+}

@@ -138,12 +138,7 @@ final class WorkerProcess: Sendable {
 
     /// Collects the exit status (retrying on EINTR) and marks the child reaped.
     private func waitForExit(options: Int32 = 0) -> Int32? {
-        var status: Int32 = 0
-        var result = waitpid(pid, &status, options)
-        while result < 0 && errno == EINTR { result = waitpid(pid, &status, options) }
-        guard result == pid else { return nil }
-        reaped.store(true, ordering: .releasing)
-        return status
+        ChildStatus.collect(pid, reaped: reaped, options: options)
     }
 
     /// Says how a worker that closed its socket ended: its own exit or signal when it ends
@@ -156,11 +151,7 @@ final class WorkerProcess: Sendable {
             usleep(10_000)
         }
         guard let status else { return terminate(reason: "closed its connection without answering and was stopped") }
-        if cprocess_signaled(status) != 0 {
-            let signal = cprocess_signal(status)
-            return "was stopped by signal \(signal) (\(Self.signalName(signal)))"
-        }
-        return "exited with code \(cprocess_exit_code(status))"
+        return ChildStatus.describe(status)
     }
 
     /// Sends everything, waiting for room in the socket until `deadline`.

@@ -21,6 +21,8 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
     case caid
     /// PDQ hash lists.
     case pdq
+    /// Keyed lists, `KEY VALUE [LABEL]`: any plugin output key (external plugins, #16).
+    case keyed
 
     /// What a file turned out to be.
     enum Detected {
@@ -33,6 +35,7 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
         let head = try firstBytes(of: path, count: 16)
         if IndexFile.recognises(head) { return .index }
         if head.starts(with: NSRLDatabaseFormat.magic) { return .source(.nsrlSQLite) }
+        if try LineSource(path: path).nextLine() == KeyedListFormat.magic { return .source(.keyed) }
         let source = try LineSource(path: path)
         guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }
         if VICSFormat.recognises(first) { return .source(.vics) }
@@ -42,7 +45,7 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
         if SumListFormat.recognises(first) { return .source(.sum) }
         throw HashSetError(
             file: path, line: source.lineNumber,
-            reason: "unrecognised hash-set format (expected VICS or CAID JSON, a hashdeep file, an NSRL database or NSRLFile.txt, a PDQ list, a md5sum/sha1sum/sha256sum list or a .bfhs index)")
+            reason: "unrecognised hash-set format (expected VICS or CAID JSON, a hashdeep file, an NSRL database or NSRLFile.txt, a PDQ list, a keyed list (KEY VALUE [LABEL]), a md5sum/sha1sum/sha256sum list or a .bfhs index)")
     }
 
     /// Parses the whole file at `path` as this format; returns the list and the file's SHA-256.
@@ -55,6 +58,8 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
             let stream = try ByteStream(path: path)
             try stream.drain()
             return (list, stream.digest())
+        case .keyed:
+            throw HashSetError(file: path, reason: "a keyed list (KEY VALUE [LABEL]) cannot be imported into a .bfhs index yet: pass the list itself to --known-bad or --known-good")
         case .sum, .hashdeep, .nsrlText, .pdq:
             let source = try LineSource(path: path)
             guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }

@@ -6,7 +6,7 @@ public enum HashSetLoader {
     /// The formats this loader detects, in the order they are tried.
     public static let formats = [
         ".bfhs index", "NSRL RDSv3 SQLite", "Project VIC VICS / CAID JSON 1.x / 2.0", "hashdeep", "NSRL 2.x NSRLFile.txt",
-        "PDQ lists", "vPDQ lists (a file per video, or a folder of them)", "md5sum / sha1sum / sha256sum (plain, escaped, or --tag)",
+        "PDQ lists", "vPDQ lists (a file per video, or a folder of them)", "keyed lists (KEY VALUE [LABEL])", "md5sum / sha1sum / sha256sum (plain, escaped, or --tag)",
     ]
 
     /// Loads the set at `path`.
@@ -41,6 +41,8 @@ public enum HashSetLoader {
             let index = try loadIndex(path: path, role: role, pdqPolicy: pdqPolicy)
             guard let imported = index.alertCategories else { return index.set }
             return CategoryAlertSet(index.set, alerting: vicsAlertCategories ?? Set(imported))
+        case .source(.keyed):
+            return try loadKeyed(path: path, name: name, role: role)
         case .source(let format):
             let (list, sha256) = try format.read(path: path)
             let info = HashSetInfo(name: name, role: role, format: list.format, entries: list.entries, sha256: sha256, path: path)
@@ -57,6 +59,16 @@ public enum HashSetLoader {
 
     /// The VICS categories that alert unless told otherwise: `1`, child abuse material.
     public static let defaultAlertCategories: Set<String> = ["1"]
+
+    /// Reads the keyed list at `path` (exact values of any output key).
+    private static func loadKeyed(path: String, name: String, role: HashSetRole) throws(HashSetError) -> any KnownHashSet {
+        let source = try LineSource(path: path)
+        guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }
+        let entries = try KeyedListFormat.read(source, first: first)
+        let info = HashSetInfo(
+            name: name, role: role, format: "keyed-list", entries: entries.count, sha256: try source.digest(), path: path)
+        return KeyedHashSet(info: info, entries: entries)
+    }
 
     /// Maps and checks the index at `path`.
     ///

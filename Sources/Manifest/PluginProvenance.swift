@@ -11,6 +11,13 @@ extension ScanHeader.Plugin {
     }
 }
 
+/// A plugin that is more than its descriptor: an external executable, traced in the header's
+/// plugin entry under `external` (path, SHA-256, declaration).
+public protocol TracedPlugin: HashPlugin {
+    /// The entry's `external` object.
+    var provenance: JSONValue { get }
+}
+
 extension HashPluginDescriptor {
     /// The plugin's header entry as JSON (see ``ScanHeader/Plugin/init(_:)``).
     public var provenanceJSON: JSONValue { ScanHeader.Plugin(self).manifestJSON }
@@ -23,6 +30,23 @@ extension OptionValue {
         case .bool(let value): .bool(value)
         case .integer(let value): .int(Int64(value))
         case .text(let value): .string(value)
+        }
+    }
+}
+
+extension ScanHeader {
+    /// The output keys the external plugins declared, in plugin and declaration order (read
+    /// from each entry's `external.outputs`).
+    public var externalOutputKeys: [String] {
+        plugins.compactMap(\.external).flatMap { external -> [String] in
+            guard case .object(let members) = external,
+                case .array(let outputs)? = members.first(where: { $0.key == "outputs" })?.value
+            else { return [] }
+            return outputs.compactMap { output in
+                guard case .object(let parts) = output, case .string(let key)? = parts.first(where: { $0.key == "key" })?.value
+                else { return nil }
+                return key
+            }
         }
     }
 }

@@ -87,6 +87,7 @@ extension ScanHeader.Plugin {
         entry.add("id", id)
         entry.add("version", version)
         if !options.isEmpty { entry.add("options", options.jsonObject) }
+        if let external { entry.add("external", external) }
         return preserved.merged(into: entry.value)
     }
 
@@ -97,6 +98,7 @@ extension ScanHeader.Plugin {
             id: try reader.required("id", reader.string("id")),
             version: try reader.required("version", reader.string("version")),
             options: (try reader.members("options") ?? []).map { JSONField($0.key, $0.value) })
+        external = reader.take("external")
         preserved = reader.preserved
     }
 }

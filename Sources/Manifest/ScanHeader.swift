@@ -29,6 +29,9 @@ public struct ScanHeader: Sendable, Hashable {
         public var version: String
         /// Options the plugin reports for itself, in its own order (written only when there are some).
         public var options: [JSONField]
+        /// An external plugin's trace (issue #16, docs/PLUGINS.md): its executable's path and
+        /// SHA-256 and everything it declared; nil for a built-in plugin.
+        public var external: JSONValue?
         /// Fields of the entry this version does not know.
         public var preserved = PreservedFields()
 

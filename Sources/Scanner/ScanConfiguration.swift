@@ -71,8 +71,10 @@ public struct ScanConfiguration: Sendable {
 
     /// The header line (`record: scan`) for a scan started at `started`; `Manifest` encodes it.
     func header(started: Timestamp) -> ScanHeader {
-        let plugins = registry.descriptors.map { descriptor in
-            ScanHeader.Plugin(descriptor)
+        let plugins = registry.plugins.map { plugin in
+            var entry = ScanHeader.Plugin(plugin.descriptor)
+            entry.external = (plugin as? any TracedPlugin)?.provenance
+            return entry
         }
         let hashSets = matcher.sets.map { set in
             ScanHeader.HashSet(

@@ -22,16 +22,17 @@ struct ContainerArguments: ParsableArguments {
         }
     }
 
-    /// The container formats of the run: libarchive behind container workers (each capped at
+    /// The container formats of the run: disk images (The Sleuth Kit, still in the scanner:
+    /// docs/DISK-IMAGES.md), then libarchive behind container workers (each capped at
     /// `workerMemory` bytes of address space, stopped when `interrupt` is raised), or in-process.
     func formats(workerMemory: Int, interrupt: InterruptFlag) -> [any ContainerFormat] {
-        guard !inProcess else { return [ArchiveFormat()] }
+        guard !inProcess else { return [DiskImageFormat(), ArchiveFormat()] }
         let executable = SelfExecutable.current
         let arguments = ["--containers", "--worker-memory", String(workerMemory), "--parent", String(getpid())]
         let pool = ContainerWorkerPool(configuration: ContainerWorkerConfiguration(
             executable: executable.path, arguments: executable.argv("blindfold", ["worker"] + arguments),
             stallTimeout: containerTimeout, shouldStop: { interrupt.isRaised }))
-        return [IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool)]
+        return [DiskImageFormat(), IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool)]
     }
 
     /// Sets the configuration's container formats and what the header says of them.

@@ -46,6 +46,15 @@ enum PluginCatalog {
     /// Every option a plugin of this binary declares, for the command line's help and checks.
     static var declaredOptions: [PluginOption] { PDQPlugin.Option.all + VPDQPlugin.Option.all }
 
+    /// `registry` with the external plugins after its own (their values come last in `hashes`).
+    static func adding(_ externals: [any HashPlugin], to registry: PluginRegistry) throws -> PluginRegistry {
+        do {
+            return try PluginRegistry(registry.plugins + externals)
+        } catch {
+            throw CommandLineError("plugin registry: \(error)")
+        }
+    }
+
     /// The registry of the selected plugins; a duplicate id is a start-up error. With `workers`,
     /// whole-item (decoding) plugins run in decoder worker processes.
     static func registry(_ selection: Selection = Selection(), workers: WorkerPool? = nil) throws -> PluginRegistry {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlindfoldCore
 import Evidence
+import ExternalPlugins
 import KnownHashes
 import Logging
 import Manifest
@@ -91,6 +92,8 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup(title: "Container parsers")
     var containers: ContainerArguments
+    @OptionGroup(title: "External plugins")
+    var external: ExternalPluginArguments
 
     @Option(name: .long, help: ArgumentHelp("Plugins to run, comma-separated (default: all; see 'blindfold plugins').", valueName: "ids"))
     var plugins: String?
@@ -182,6 +185,8 @@ struct ScanCommand: ParsableCommand {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
             do { registry = try registry.selecting(ids) } catch { throw CommandLineError("--plugins: \(error)") }
         }
+        let externals = try external.load(besides: registry, itemTimeout: perceptual.itemTimeout, memoryCap: perceptual.workerMemory)
+        if !externals.isEmpty { registry = try PluginCatalog.adding(externals, to: registry) }
 
         let level = Logger.Level(rawValue: logLevel) ?? .warning
         let logSink = try logTarget.map { try LogFile(path: $0) }
@@ -224,10 +229,13 @@ struct ScanCommand: ParsableCommand {
             shard, roots: rootPaths, options: configuration.walkOptions, resumingIn: resuming ? output.path : nil)
 
         try output.create()
+        for plugin in externals { plugin.host.setWorkParent(ExternalPluginArguments.workFolder(in: output.path)) }
+        defer { ExternalPluginArguments.shutdown(externals, output: output.path) }
         var resumePoint: ResumePoint?
         // A scan killed before its first checkpoint left its invocation but no journal: nothing
         // was recorded, so resuming it means running it from the start.
         if resuming, ScanJournal.lastCheckpoint(in: output.path) != nil {
+            try ExternalPluginArguments.checkResume(in: output.path, plugins: configuration.headerPlugins)
             do {
                 // The evidence the earlier run recorded must be the same before it is skipped.
                 try ResumeEvidenceCheck.verify(
@@ -247,6 +255,7 @@ struct ScanCommand: ParsableCommand {
         if outcome.complete { ScanInvocation.remove(from: output.path) }
 
         print(TerminalSummary(outcome: outcome, manifestPath: output.path + "/" + ManifestWriter.fileName).text)
+        for line in ExternalPluginArguments.summaryLines(externals) { print(line) }
         if outcome.manifestSHA256 != nil {
             let manifestPath = output.path + "/" + ManifestWriter.fileName
             for format in exports {

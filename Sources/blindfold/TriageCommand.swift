@@ -1,6 +1,7 @@
 import ArgumentParser
 import BlindfoldCore
 import Evidence
+import ExternalPlugins
 import Foundation
 import KnownHashes
 import Logging
@@ -67,6 +68,8 @@ struct TriageCommand: ParsableCommand {
 
     @OptionGroup(title: "Container parsers")
     var containers: ContainerArguments
+    @OptionGroup(title: "External plugins")
+    var external: ExternalPluginArguments
 
     /// Refused: triage is a single-laptop tool (present only to say so in one line).
     @Option(name: .long, help: .hidden)
@@ -87,7 +90,9 @@ struct TriageCommand: ParsableCommand {
             knownBad: knownBad, knownGood: knownGood,
             vicsAlert: HashSetArguments.alertCategories(vicsAlert), pdqPolicy: perceptual.policy,
             vpdqPolicy: perceptual.vpdqPolicy)
-        let registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
+        var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
+        let externals = try external.load(besides: registry, itemTimeout: perceptual.itemTimeout, memoryCap: perceptual.workerMemory)
+        if !externals.isEmpty { registry = try PluginCatalog.adding(externals, to: registry) }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = .error
@@ -107,6 +112,8 @@ struct TriageCommand: ParsableCommand {
         containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
 
         try output.create()
+        for plugin in externals { plugin.host.setWorkParent(ExternalPluginArguments.workFolder(in: output.path)) }
+        defer { ExternalPluginArguments.shutdown(externals, output: output.path) }
         if output.sharesDevice(withAnyOf: rootPaths) {
             StandardError.write(
                 "blindfold: warning: --out is on the same device as a scanned root; on a live system write to your own drive\n")
@@ -119,6 +126,7 @@ struct TriageCommand: ParsableCommand {
         let badNames = Set(sets.filter { $0.info.role == .knownBad }.map(\.info.name))
         print(TriageVerdict(
             outcome: outcome, budget: budget, manifestPath: manifestPath, hits: hits, knownBadSets: badNames).text)
+        for line in ExternalPluginArguments.summaryLines(externals) { print(line) }
         if outcome.summary.knownBadItems > 0 { throw ExitCode(1) }
         if !outcome.complete { throw ExitCode(3) }
     }

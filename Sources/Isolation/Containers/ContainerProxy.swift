@@ -21,6 +21,8 @@ final class ContainerProxy: Container {
     private var pushed = 0
     /// True once the pushed data reached the member's end.
     private var memberEnded = false
+    /// The current member's notes, as the worker sent them before the member's end.
+    private(set) var memberNotes: [String] = []
     /// Data received and not yet handed on (a frame larger than the caller's buffer).
     private var leftover: ArraySlice<UInt8> = []
     /// When the parser last made progress (monotonic seconds).
@@ -71,6 +73,7 @@ final class ContainerProxy: Container {
         if let fate { return fate }
         leftover = []
         memberEnded = false
+        memberNotes = []
         pushed = 0
         switch exchange(.next, payload: nil) {
         case .entry(let entry, let format, let isPushed):
@@ -170,6 +173,10 @@ final class ContainerProxy: Container {
             var reader = WireReader(frame)
             guard let reply = try? reader.containerReply() else {
                 return lose(.ended(worker.terminate(reason: "sent a garbled answer")))
+            }
+            if case .notes(let notes) = reply {
+                memberNotes = notes
+                continue
             }
             guard reply == .needBlock else {
                 lastProgress = MonotonicClock.now

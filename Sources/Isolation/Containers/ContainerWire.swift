@@ -12,7 +12,7 @@ import Evidence
 /// |---|---|
 /// | `open` (format id, streamed or in memory with the bytes) | `opened`, or `failure` |
 /// | `next` | `entry`, `end` or `failure`; a small member's entry is followed, unasked, by its data (see below) |
-/// | `read` (at most N bytes) | `data` (empty at the member's end) or `readFailure` |
+/// | `read` (at most N bytes) | `data` (empty at the member's end, after `notes` when the parser has any) or `readFailure` |
 /// | `close` (the scanner stops early) | `closed` |
 /// | `block` / `blockFailure`, only as the answer to `needBlock` | `needBlock`, at any point before its answer |
 ///
@@ -88,6 +88,9 @@ enum ContainerReply: Equatable {
     case data([UInt8])
     case readFailure(ItemStatus, String)
     case closed
+    /// The current member's notes (``Container/memberNotes``), sent just before the empty
+    /// `data` frame that ends a member, only when there are any.
+    case notes([String])
 }
 
 extension WireWriter {
@@ -120,6 +123,10 @@ extension WireWriter {
             kind(17)
             failure(status, reason)
         case .closed: kind(18)
+        case .notes(let notes):
+            kind(19)
+            integer(Int64(notes.count))
+            for note in notes { string(note) }
         }
     }
 
@@ -183,6 +190,12 @@ extension WireReader {
         case 16: return .data(try data(limit: ContainerWire.maxDataFrame + 1))
         case 17: return .readFailure(try status(), try string(limit: 4096))
         case 18: return .closed
+        case 19:
+            let count = try integer()
+            guard (0...64).contains(count) else { throw Malformed() }
+            var notes: [String] = []
+            for _ in 0..<count { notes.append(try string(limit: 4096)) }
+            return .notes(notes)
         default: throw Malformed()
         }
     }

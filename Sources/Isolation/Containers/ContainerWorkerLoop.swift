@@ -106,6 +106,7 @@ final class ContainerWorkerSession {
                 let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
                 answer = .readFailure(status, reason)
             }
+            if answer == .data([]) { try sendNotes(of: container) }
             try reply(answer)
         case .close:
             close()
@@ -155,10 +156,17 @@ final class ContainerWorkerSession {
                 let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
                 answer = .readFailure(status, reason)
             }
+            if answer == .data([]) { try sendNotes(of: container) }
             try reply(answer)
             if answer == .data([]) { return }
             if case .readFailure = answer { return }
         }
+    }
+
+    /// The member's notes, before the empty frame that ends it (none: nothing is sent).
+    private func sendNotes(of container: any Container) throws(Stop) {
+        let notes = container.memberNotes
+        if !notes.isEmpty { try reply(.notes(notes)) }
     }
 
     private func close() {

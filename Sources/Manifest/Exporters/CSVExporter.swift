@@ -13,11 +13,16 @@ public struct CSVExporter: ManifestExporter {
         "known_bad_sets", "known_good_sets", "categories", "status", "reason", "path_b64",
     ]
     private let signalColumns: [SignalColumn]
+    /// The external plugins' output keys, from the header (one column each, after the signals').
+    private var externalKeys: [String] = []
 
     /// An exporter with the columns of `signals`.
     public init(signals: SignalCatalog = .builtIn) { signalColumns = signals.csvColumns }
 
-    public mutating func begin(header: ScanHeader) -> String { Self.row(Self.fixedColumns + signalColumns.map(\.name)) }
+    public mutating func begin(header: ScanHeader) -> String {
+        externalKeys = header.externalOutputKeys
+        return Self.row(Self.fixedColumns + signalColumns.map(\.name) + externalKeys)
+    }
 
     public mutating func item(_ record: ItemRecord) -> String {
         func hash(_ key: String) -> String {
@@ -36,7 +41,13 @@ public struct CSVExporter: ManifestExporter {
             record.extensionMismatch.map { $0 ? "true" : "false" } ?? "", hash("md5"), hash("sha1"), hash("sha256"),
             Self.text(sets(.knownBad)), Self.text(sets(.knownGood)), Self.text(categories), record.status.rawValue,
             Self.text(record.reason ?? ""), record.path.relative.isValidUTF8 ? "" : record.path.relative.base64,
-        ] + signalColumns.map { $0.value(record) })
+        ] + signalColumns.map { $0.value(record) } + externalKeys.map { key in
+            switch record.hash(key) {
+            case .hex(let value)?: Self.text(value)
+            case .integer(let number)?: String(number)
+            default: ""
+            }
+        })
     }
 
     public mutating func end(summary: SummaryRecord) -> String { "" }

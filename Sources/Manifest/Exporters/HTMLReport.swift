@@ -23,6 +23,9 @@ public struct HTMLReport: ManifestExporter {
     private var knownBad = 0
     private var knownGood = 0
     private var hits: [(path: String, sets: String)] = []
+    /// Items with a value under each output key, and items with an error per plugin.
+    private var valuesByKey: [String: Int] = [:]
+    private var errorsByPlugin: [String: Int] = [:]
 
     /// A report; `manifestSHA256` is the digest the report cites for the manifest.
     public init(manifestSHA256: String, includePaths: Bool) {
@@ -37,6 +40,8 @@ public struct HTMLReport: ManifestExporter {
 
     public mutating func item(_ record: ItemRecord) -> String {
         items += 1
+        for output in record.hashes { valuesByKey[output.key, default: 0] += 1 }
+        for error in record.pluginErrors { errorsByPlugin[error.plugin, default: 0] += 1 }
         byStatus[record.status.rawValue, default: 0] += 1
         if let mime = record.mime { byType[mime, default: 0] += 1 }
         if record.status == .limit, let reason = record.reason {
@@ -93,6 +98,13 @@ public struct HTMLReport: ManifestExporter {
         html += row("Duration", "\(JSONValue.double(summary.durationSeconds).serialized) s")
         for (index, root) in (header?.roots ?? []).enumerated() { html += row("Root \(index)", root, code: true) }
         html += row("Plugins", (header?.plugins ?? []).map { "\($0.id) \($0.version)" }.joined(separator: ", "))
+        for plugin in header?.plugins ?? [] {
+            guard case .object(let external)? = plugin.external else { continue }
+            let path = external.first { $0.key == "path" }?.value
+            let digest = external.first { $0.key == "sha256" }?.value
+            if case .string(let path)? = path { html += row("External plugin \(plugin.id)", path, code: true) }
+            if case .string(let digest)? = digest { html += row("SHA-256 of \(plugin.id)", digest, code: true) }
+        }
         for option in (header?.options ?? []).sorted(by: { $0.key < $1.key }) {
             html += row("Option \(option.key)", Self.display(option.value))
         }
@@ -116,6 +128,8 @@ public struct HTMLReport: ManifestExporter {
         html += "<h2>Known-bad matches</h2>\n<p>\(knownBad) known-bad item(s); \(knownGood) known-good item(s).</p>\n"
         if !bySet.isEmpty { html += "<h3>By set</h3>\n" + chart(bySet, label: "Known-bad items by set") }
         if !byCategory.isEmpty { html += "<h3>By category</h3>\n" + chart(byCategory, label: "Known-bad items by category") }
+        html += "<h2>Plugin outputs</h2>\n" + chart(valuesByKey, label: "Items with a value, by output key")
+        if !errorsByPlugin.isEmpty { html += "<h3>Plugin errors</h3>\n" + chart(errorsByPlugin, label: "Items with a plugin error, by plugin") }
         html += "<h2>Types</h2>\n" + chart(byType, label: "Items by detected type", top: 15)
         html += "<h2>Archives and limits</h2>\n<table>\n"
         html += row("Containers opened", "\(containers)")
