@@ -98,16 +98,7 @@ final class ContainerWorkerSession {
             }
         case .read(let maximum):
             guard let container else { throw .outOfProtocol }
-            let answer: ContainerReply
-            do throws(ItemReadError) {
-                let count = try container.readData(into: scratch.prefix(min(max(1, maximum), ContainerWire.maxDataFrame)))
-                answer = .data(Array(scratch.view.prefix(count)))
-            } catch {
-                let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
-                answer = .readFailure(status, reason)
-            }
-            if answer == .data([]) { try sendNotes(of: container) }
-            try reply(answer)
+            _ = try sendData(of: container, maximum: min(max(1, maximum), ContainerWire.maxDataFrame))
         case .close:
             close()
             try reply(.closed)
@@ -147,20 +138,30 @@ final class ContainerWorkerSession {
     private func push(_ container: any Container) throws(Stop) {
         var total = 0
         while total <= ContainerWire.prefetchLimit {
-            let answer: ContainerReply
-            do throws(ItemReadError) {
-                let count = try container.readData(into: scratch.prefix(ContainerWire.prefetchLimit + 1 - total))
-                total += count
-                answer = .data(Array(scratch.view.prefix(count)))
-            } catch {
-                let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
-                answer = .readFailure(status, reason)
+            guard let count = try sendData(of: container, maximum: ContainerWire.prefetchLimit + 1 - total), count > 0 else {
+                return
             }
-            if answer == .data([]) { try sendNotes(of: container) }
-            try reply(answer)
-            if answer == .data([]) { return }
-            if case .readFailure = answer { return }
+            total += count
         }
+    }
+
+    /// Reads at most `maximum` bytes of the current member and sends them (`data`), or its
+    /// failure (`readFailure`); at the member's end its notes go first, then the empty frame.
+    /// Returns the count sent, nil after a failure.
+    private func sendData(of container: any Container, maximum: Int) throws(Stop) -> Int? {
+        let answer: ContainerReply
+        var sent: Int?
+        do throws(ItemReadError) {
+            let count = try container.readData(into: scratch.prefix(maximum))
+            answer = .data(Array(scratch.view.prefix(count)))
+            sent = count
+        } catch {
+            let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
+            answer = .readFailure(status, reason)
+        }
+        if sent == 0 { try sendNotes(of: container) }
+        try reply(answer)
+        return sent
     }
 
     /// The member's notes, before the empty frame that ends it (none: nothing is sent).
