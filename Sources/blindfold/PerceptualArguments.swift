@@ -55,7 +55,7 @@ struct PerceptualArguments: ParsableArguments {
     @Option(name: .customLong("item-timeout"), help: ArgumentHelp("Seconds a decoder worker may spend on one item before it is stopped.", valueName: "s"))
     var itemTimeout: Double = 30
 
-    @Option(name: .customLong("worker-memory"), help: ArgumentHelp("Address-space cap of each decoder worker, in bytes.", valueName: "bytes"))
+    @Option(name: .customLong("worker-memory"), help: ArgumentHelp("Address-space cap of each decoder and container worker, in bytes.", valueName: "bytes"))
     var workerMemory: Int = 4 << 30
 
     func validate() throws {

@@ -30,3 +30,21 @@ struct ArchiveCodecTests {
         #expect(manifest.item("plain.txt")?.string("status") == "ok")
     }
 }
+
+/// libarchive messages that end in text from the archive are cut before it (rule 1).
+@Suite("libarchive reasons")
+struct LibarchiveReasonTests {
+    @Test("a reason keeps libarchive's wording and never the archive's names or parser output")
+    func reasonsCut() {
+        // Message shapes from libarchive's ISO9660, XAR and 7-Zip readers, with planted names.
+        #expect(ArchiveReader.reasonText("Directory is beyond end-of-media: SECRET_DIR") == "Directory is beyond end-of-media")
+        #expect(ArchiveReader.reasonText("Ignoring out-of-order file @1a2b (SECRET.JPG) 7 < 9") == "Ignoring out-of-order file @1a2b")
+        #expect(ArchiveReader.reasonText("XML Parsing error: tag 'secret' mismatch") == "XML Parsing error")
+        #expect(ArchiveReader.reasonText("Unknown codec ID: 40109") == "Unknown codec ID")
+        #expect(ArchiveReader.reasonText("Truncated input file (needed 2587648 bytes, only 0 available)") == "Truncated input file")
+        #expect(ArchiveReader.reasonText("Damaged tar archive") == "Damaged tar archive")
+        #expect(ArchiveReader.reasonText("caf\u{E9} name") == "caf")
+        #expect(ArchiveReader.reasonText(": leading") == "libarchive error")
+        #expect(ArchiveReader.reasonText("Couldn't read 'SECRET.TXT'") == "Couldn't read")
+    }
+}

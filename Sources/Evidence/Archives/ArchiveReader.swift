@@ -69,7 +69,7 @@ public final class ArchiveReader: Container {
         guard open(archive) == ARCHIVE_OK else {
             let reason = Self.message(archive)
             archive_read_free(archive)
-            throw ItemReadError(status: .corrupt, reason: "not readable as an archive (\(reason))")
+            throw ItemReadError(status: .corrupt, reason: "not readable as an archive (\(Self.reasonText(reason)))")
         }
         return archive
     }
@@ -112,7 +112,7 @@ public final class ArchiveReader: Container {
         default:
             let reason = Self.message(archive)
             let failure = ContainerStep.failure(
-                Self.status(for: reason), "archive ends in error after \(entryCount) members (\(reason))")
+                Self.status(for: reason), "archive ends in error after \(entryCount) members (\(Self.reasonText(reason)))")
             fatal = failure
             return failure
         }
@@ -173,9 +173,9 @@ public final class ArchiveReader: Container {
                 let reason = Self.message(archive)
                 let status = Self.status(for: reason)
                 if result == ARCHIVE_FATAL {
-                    fatal = .failure(status, "archive ends in error after \(entryCount) members (\(reason))")
+                    fatal = .failure(status, "archive ends in error after \(entryCount) members (\(Self.reasonText(reason)))")
                 }
-                throw ItemReadError(status: status, reason: "member data could not be read (\(reason))")
+                throw ItemReadError(status: status, reason: "member data could not be read (\(Self.reasonText(reason)))")
             }
         }
     }
@@ -303,10 +303,35 @@ public final class ArchiveReader: Container {
         return PathBytes(Array(UnsafeRawBufferPointer(start: pointer, count: strlen(pointer))))
     }
 
+    /// libarchive's message, whole: for classifying it (``status(for:)``, ``ArchiveWarning``),
+    /// never for a record. Use ``reasonText(_:)`` for what is written.
     private static func message(_ archive: OpaquePointer) -> String {
         guard let text = archive_error_string(archive) else { return "unknown libarchive error" }
-        // libarchive's messages name offsets and sizes, never member content; cap the length anyway.
-        return String(String(cString: text).prefix(200))
+        return String(cString: text)
+    }
+
+    /// The part of a libarchive message that may be recorded: its sentence up to the first
+    /// `:`, `(`, quote (an apostrophe inside a word is kept) or non-printable-ASCII character.
+    /// Several of libarchive's messages end in text taken from the archive (an ISO9660 file
+    /// name in "Directory is beyond end-of-media: NAME", "Ignoring out-of-order file (NAME)", a
+    /// XAR's XML parser message after "XML Parsing error:"); what comes before is libarchive's
+    /// own wording.
+    static func reasonText(_ message: String) -> String {
+        let stops: Set<UInt8> = [UInt8(ascii: ":"), UInt8(ascii: "("), UInt8(ascii: "\""), UInt8(ascii: "`")]
+        let bytes = Array(message.utf8)
+        func isLetter(_ index: Int) -> Bool {
+            bytes.indices.contains(index) && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(bytes[index] | 0x20)
+        }
+        var end = 0
+        while end < bytes.count, end < 160 {
+            let byte = bytes[end]
+            guard byte >= 0x20, byte < 0x7F, !stops.contains(byte) else { break }
+            // An apostrophe inside a word ("Couldn't") is libarchive's; one that opens a quote is not.
+            if byte == UInt8(ascii: "'"), !(isLetter(end - 1) && isLetter(end + 1)) { break }
+            end += 1
+        }
+        let text = bytes[..<end].drop { $0 == 0x20 }.reversed().drop { $0 == 0x20 }.reversed()
+        return text.isEmpty ? "libarchive error" : String(decoding: text, as: UTF8.self)
     }
 
     /// Maps libarchive's message to the status word the manifest uses.
