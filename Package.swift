@@ -105,7 +105,8 @@ let package = Package(
         ),
 
         // Decoder workers: whole-item plugins run in child processes of this binary.
-        .target(name: "Isolation", dependencies: ["BlindfoldCore", "Evidence", "ImageDecoding", "CProcess"]),
+        .target(name: "CDescriptors"),
+        .target(name: "Isolation", dependencies: ["BlindfoldCore", "Evidence", "ImageDecoding", "CProcess", "CDescriptors"]),
         // External plugins (blindfold-plugin/1, docs/PLUGINS.md): any executable that speaks the
         // protocol, run out of process through Isolation's PluginProcess, its answers validated.
         .target(
