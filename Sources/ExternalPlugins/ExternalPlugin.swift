@@ -23,14 +23,17 @@ public struct ExternalPlugin: TracedPlugin {
     }
 
     /// Starts the plugin once, reads and checks its hello, ends it, and returns the plugin with
-    /// that declaration and its executable's digest (the scan's processes start afresh).
-    public static func connect(_ launch: PluginLaunch, itemTimeout: Double, workParent: String) throws(HandshakeProblem) -> ExternalPlugin {
+    /// that declaration and its executable's digest (the scan's processes start afresh). Every
+    /// wait on its processes ends early once `shouldStop` answers true (the scan's interruption).
+    public static func connect(
+        _ launch: PluginLaunch, itemTimeout: Double, workParent: String, shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws(HandshakeProblem) -> ExternalPlugin {
         let digest = try launch.executableDigest()
-        let started = try launch.start(workParent: workParent)
+        let started = try launch.start(workParent: workParent, shouldStop: shouldStop)
         started.instance.end(politely: true)
         return ExternalPlugin(host: ExternalPluginHost(
             launch: launch, declaration: started.declaration, executableSHA256: digest, itemTimeout: itemTimeout,
-            workParent: workParent))
+            workParent: workParent, shouldStop: shouldStop))
     }
 
     public func makeSession(for item: ItemContext) -> (any HashSession)? {

@@ -20,6 +20,9 @@ public final class ExternalPluginHost: Sendable {
     public let itemTimeout: Double
     /// Failures in a row (crash, hang, broken protocol) after which the plugin is switched off.
     public let switchOffAfter: Int
+    /// True once the scan is being interrupted: every wait on a process ends within
+    /// ``PluginProcess/stopCheckSeconds``, and the item is not charged to the plugin.
+    public let shouldStop: @Sendable () -> Bool
 
     private let idle = Mutex<[PluginInstance]>([])
     /// Processes handed to a session and not yet taken back or dropped: at the end of a scan
@@ -35,8 +38,9 @@ public final class ExternalPluginHost: Sendable {
 
     /// A host for the plugin whose first handshake gave `declaration`.
     public init(launch: PluginLaunch, declaration: PluginDeclaration, executableSHA256: String, itemTimeout: Double,
-                workParent: String, switchOffAfter: Int = 5) {
+                workParent: String, switchOffAfter: Int = 5, shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.launch = launch
+        self.shouldStop = shouldStop
         self.declaration = declaration
         self.executableSHA256 = executableSHA256
         self.itemTimeout = itemTimeout
@@ -72,7 +76,7 @@ public final class ExternalPluginHost: Sendable {
             guard try launch.executableDigest() == executableSHA256 else {
                 throw .start("its executable changed since the scan started")
             }
-            started = try launch.start(workParent: workParent.withLock { $0 })
+            started = try launch.start(workParent: workParent.withLock { $0 }, shouldStop: shouldStop)
         } catch {
             throw failure(PluginFailure(status: .unsupported, reason: "a fresh plugin process was refused: \(error)"))
         }

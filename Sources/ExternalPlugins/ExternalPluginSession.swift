@@ -16,11 +16,16 @@ import Manifest
 final class ExternalPluginSession: HashSession {
     /// The most bytes of an item of unknown size held for a plugin.
     static let bufferCap = Int(HashPluginDescriptor.standardWholeItemCap)
+    /// Items of at most this many bytes are held and sent at the end in one write: the item
+    /// message, the content frame and the end frame together (one system call, not four).
+    static let coalesceLimit = 64 << 10
 
     private let host: ExternalPluginHost
     private let context: ItemContext
     private let declared: Int64?
     private let limit: Int64
+    /// True when the bytes are held until ``finish()`` (size unknown, or small).
+    private let holds: Bool
     private var buffer: [UInt8] = []
     private var instance: PluginInstance?
     private var id: Int64 = 0
@@ -35,6 +40,7 @@ final class ExternalPluginSession: HashSession {
         let maxBytes = host.declaration.maxBytes ?? Int64.max
         declared = context.size
         limit = context.size == nil ? min(maxBytes, Int64(Self.bufferCap)) : maxBytes
+        holds = context.size.map { $0 <= Int64(Self.coalesceLimit) } ?? true
     }
 
     deinit {
@@ -44,19 +50,23 @@ final class ExternalPluginSession: HashSession {
 
     func update(_ chunk: UnsafeRawBufferPointer) {
         guard outcome == nil else { return }
+        let before = received
         received += Int64(chunk.count)
         guard received <= limit else {
             outcome = tooLarge()
             buffer = []
             return
         }
-        guard let declared else {
-            buffer.append(contentsOf: chunk)
+        // Past the declared size nothing more is sent or held; finish() says so.
+        let wanted = declared.map { Int(max(0, min(Int64(chunk.count), $0 - before))) } ?? chunk.count
+        guard wanted > 0 else { return }
+        let part = UnsafeRawBufferPointer(rebasing: chunk[0..<wanted])
+        if holds {
+            buffer.append(contentsOf: part)
             return
         }
-        guard received <= declared else { return }  // found out at the end; nothing more is sent
-        if instance == nil { begin(size: declared) }
-        sendContent(chunk)
+        if instance == nil { begin(size: declared ?? 0) }
+        sendContent(part)
     }
 
     func finish() -> PluginOutcome {
@@ -64,17 +74,14 @@ final class ExternalPluginSession: HashSession {
             releaseOnError()
             return outcome
         }
-        if declared == nil {
-            begin(size: received)
-            buffer.withUnsafeBytes { sendContent($0) }
-            buffer = []
-        } else if instance == nil {
-            begin(size: declared ?? 0)
+        if holds {
+            sendHeld(size: declared ?? received)
+        } else {
+            if instance == nil { begin(size: declared ?? 0) }
+            send(PluginFrame.prefix(0))
         }
         if let outcome { return outcome }
         guard let instance else { return .notApplicable }
-        let end = PluginFrame.prefix(0)
-        if !send(end) { return outcome ?? .notApplicable }
         let result = readResult(instance)
         guard declared == nil || received == declared else {
             return .failure(PluginFailure(
@@ -100,16 +107,49 @@ final class ExternalPluginSession: HashSession {
     }
 
     private func begin(size: Int64) {
+        guard acquire() else { return }
+        send(itemMessage(size: size))
+    }
+
+    /// Sends the held bytes as a whole item: one write when they are few, else the message,
+    /// content frames of at most 1 MiB and the end frame.
+    private func sendHeld(size: Int64) {
+        guard acquire() else { return }
+        var frames = itemMessage(size: size)
+        if buffer.count <= Self.coalesceLimit {
+            frames.reserveCapacity(frames.count + buffer.count + 8)
+            if !buffer.isEmpty {
+                frames += PluginFrame.prefix(buffer.count)
+                frames += buffer
+            }
+            frames += PluginFrame.prefix(0)
+            buffer = []
+            send(frames)
+            return
+        }
+        send(frames)
+        buffer.withUnsafeBytes { sendContent($0) }
+        buffer = []
+        send(PluginFrame.prefix(0))
+    }
+
+    /// Takes a process for this item and gives the item its id; false (with the outcome set)
+    /// when there is none.
+    private func acquire() -> Bool {
         do throws(PluginFailure) {
-            let started = try host.acquire()
-            instance = started
+            instance = try host.acquire()
             id = host.itemID()
-            let mime = context.mime ?? "application/octet-stream"
-            let message = JSONItem.message(id: id, mime: mime, size: size)
-            _ = send(PluginFrame.prefix(message.count) + message)
+            return true
         } catch {
             outcome = .failure(error)
+            return false
         }
+    }
+
+    /// The item message as a frame.
+    private func itemMessage(size: Int64) -> [UInt8] {
+        let message = JSONItem.message(id: id, mime: context.mime ?? "application/octet-stream", size: size)
+        return PluginFrame.prefix(message.count) + message
     }
 
     private func sendContent(_ chunk: UnsafeRawBufferPointer) {
@@ -181,6 +221,11 @@ final class ExternalPluginSession: HashSession {
                 reason: "the plugin spent more than \(Int(host.itemTimeout.rounded(.up))) s on this item and was stopped; a fresh process took over")
         case .ended(let how):
             failure = PluginFailure(status: .corrupt, reason: "the plugin process \(how) on this item; a fresh process took over")
+        case .stopped:
+            // The scan's doing, not the plugin's: not counted towards switching it off.
+            host.discard(instance)
+            outcome = .failure(PluginFailure(status: .skipped, reason: "the scan was interrupted while the plugin worked on this item"))
+            return
         }
         outcome = .failure(host.drop(instance, failure))
     }

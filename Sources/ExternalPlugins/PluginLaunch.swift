@@ -40,8 +40,11 @@ public struct PluginLaunch: Sendable, Hashable {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Starts a process in a fresh private folder under `workParent` and reads its hello.
-    func start(workParent: String) throws(HandshakeProblem) -> (instance: PluginInstance, declaration: PluginDeclaration) {
+    /// Starts a process in a fresh private folder under `workParent` and reads its hello; its
+    /// waits end early once `shouldStop` answers true.
+    func start(workParent: String, shouldStop: @escaping @Sendable () -> Bool = { false })
+        throws(HandshakeProblem) -> (instance: PluginInstance, declaration: PluginDeclaration)
+    {
         try? FileManager.default.createDirectory(atPath: workParent, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
         var template = Array((workParent + "/plugin-XXXXXX").utf8CString)
@@ -56,7 +59,7 @@ public struct PluginLaunch: Sendable, Hashable {
         let process: PluginProcess
         do throws(PluginProcess.SpawnError) {
             process = try PluginProcess(executable: path, environment: Self.environment, workingDirectory: directory,
-                                        memoryCap: memoryCap)
+                                        memoryCap: memoryCap, shouldStop: shouldStop)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)
             throw .start(error.description)
@@ -70,6 +73,7 @@ public struct PluginLaunch: Sendable, Hashable {
             switch failure {
             case .timedOut: return .silent("said nothing within \(Int(deadline)) s")
             case .ended(let how): return .silent(how)
+            case .stopped: return .silent("was stopped because the scan was interrupted")
             }
         }
         let length: Int

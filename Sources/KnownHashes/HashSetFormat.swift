@@ -59,7 +59,15 @@ public enum HashSetFormat: String, CaseIterable, Sendable {
             try stream.drain()
             return (list, stream.digest())
         case .keyed:
-            throw HashSetError(file: path, reason: "a keyed list (KEY VALUE [LABEL]) cannot be imported into a .bfhs index yet: pass the list itself to --known-bad or --known-good")
+            let source = try LineSource(path: path)
+            guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }
+            var list = ParsedHashList(format: "keyed-list")
+            for entry in try KeyedListFormat.read(source, first: first) {
+                let label = entry.label.map { list.label(category: $0) } ?? 0
+                list.keyed.append(KeyedRecord(entry: KeyedRecords.entry(key: entry.key, value: entry.value), label: label))
+            }
+            list.entries = list.keyed.count
+            return (list, try source.digest())
         case .sum, .hashdeep, .nsrlText, .pdq:
             let source = try LineSource(path: path)
             guard let first = try source.firstContentLine() else { throw HashSetError(file: path, reason: "the set is empty") }

@@ -19,12 +19,16 @@ struct ExternalPluginArguments: ParsableArguments {
     init(paths: [String]) { self.paths = paths }
 
     /// The plugins after their handshake, every declaration checked against `registry` and the
-    /// others; the first refusal is one line naming the plugin (exit 2, nothing written).
-    func load(besides registry: PluginRegistry, itemTimeout: Double, memoryCap: Int) throws -> [ExternalPlugin] {
+    /// others; the first refusal is one line naming the plugin (exit 2, nothing written). Every
+    /// wait on a plugin process ends early once `shouldStop` answers true (the scan's interruption).
+    func load(
+        besides registry: PluginRegistry, itemTimeout: Double, memoryCap: Int,
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) throws -> [ExternalPlugin] {
         var taken = Set(registry.descriptors.flatMap { [$0.id] + $0.outputKeys })
         var plugins: [ExternalPlugin] = []
         for path in paths {
-            let plugin = try Self.handshake(path, itemTimeout: itemTimeout, memoryCap: memoryCap)
+            let plugin = try Self.handshake(path, itemTimeout: itemTimeout, memoryCap: memoryCap, shouldStop: shouldStop)
             let declaration = plugin.host.declaration
             for word in [declaration.name] + declaration.outputs.map(\.key) where taken.contains(word) {
                 throw CommandLineError("--plugin '\(path)': refused: '\(word)' is already taken by another plugin's id or output key")
@@ -37,7 +41,9 @@ struct ExternalPluginArguments: ParsableArguments {
 
     /// Starts the plugin at `path` once, reads its hello and ends it: the declaration and the
     /// executable's digest, or the one-line reason it was refused.
-    static func handshake(_ path: String, itemTimeout: Double, memoryCap: Int) throws -> ExternalPlugin {
+    static func handshake(
+        _ path: String, itemTimeout: Double, memoryCap: Int, shouldStop: @escaping @Sendable () -> Bool
+    ) throws -> ExternalPlugin {
         guard let resolved = realpath(path, nil) else {
             throw CommandLineError("--plugin '\(path)': refused: \(String(cString: strerror(errno)))")
         }
@@ -53,7 +59,7 @@ struct ExternalPluginArguments: ParsableArguments {
         let parent = NSTemporaryDirectory() + "blindfold-plugin-\(getpid())"
         defer { rmdir(parent) }
         do throws(HandshakeProblem) {
-            return try ExternalPlugin.connect(launch, itemTimeout: itemTimeout, workParent: parent)
+            return try ExternalPlugin.connect(launch, itemTimeout: itemTimeout, workParent: parent, shouldStop: shouldStop)
         } catch {
             throw CommandLineError("--plugin '\(path)': refused: \(error)")
         }
@@ -63,7 +69,11 @@ struct ExternalPluginArguments: ParsableArguments {
     /// SHA-256), another declaration, or one plugin more or less. The item lines already written
     /// were made by the recorded ones, and a manifest must be one computation.
     static func checkResume(in directory: String, plugins: [ScanHeader.Plugin]) throws {
-        guard let handle = FileHandle(forReadingAtPath: directory + "/" + ManifestWriter.partialName) else { return }
+        // A scan stopped by a signal closed its manifest under its final name; one killed
+        // outright left it under the temporary name (as ScanResume reads them).
+        let partial = directory + "/" + ManifestWriter.partialName
+        let manifest = access(partial, F_OK) == 0 ? partial : directory + "/" + ManifestWriter.fileName
+        guard let handle = FileHandle(forReadingAtPath: manifest) else { return }
         defer { try? handle.close() }
         let head = (try? handle.read(upToCount: 4 << 20)) ?? nil
         guard let head, let end = head.firstIndex(of: 0x0A),

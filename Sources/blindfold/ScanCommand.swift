@@ -185,7 +185,11 @@ struct ScanCommand: ParsableCommand {
             let ids = plugins.split(separator: ",").map { $0.trimmingCharacters() }
             do { registry = try registry.selecting(ids) } catch { throw CommandLineError("--plugins: \(error)") }
         }
-        let externals = try external.load(besides: registry, itemTimeout: perceptual.itemTimeout, memoryCap: perceptual.workerMemory)
+        // Raised by SIGINT/SIGTERM (and a triage's budget); external plugins' waits end with it.
+        let interrupt = InterruptFlag()
+        let externals = try external.load(
+            besides: registry, itemTimeout: perceptual.itemTimeout, memoryCap: perceptual.workerMemory,
+            shouldStop: { interrupt.isRaised })
         if !externals.isEmpty { registry = try PluginCatalog.adding(externals, to: registry) }
 
         let level = Logger.Level(rawValue: logLevel) ?? .warning
@@ -222,7 +226,6 @@ struct ScanCommand: ParsableCommand {
         configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
-        let interrupt = InterruptFlag()
         containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
 
         configuration.shard = try ShardArguments.plan(

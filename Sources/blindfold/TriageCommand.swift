@@ -91,7 +91,11 @@ struct TriageCommand: ParsableCommand {
             vicsAlert: HashSetArguments.alertCategories(vicsAlert), pdqPolicy: perceptual.policy,
             vpdqPolicy: perceptual.vpdqPolicy)
         var registry = try PluginCatalog.registry(perceptual.selection, workers: perceptual.workerPool)
-        let externals = try external.load(besides: registry, itemTimeout: perceptual.itemTimeout, memoryCap: perceptual.workerMemory)
+        // Raised by SIGINT/SIGTERM (and a triage's budget); external plugins' waits end with it.
+        let interrupt = InterruptFlag()
+        let externals = try external.load(
+            besides: registry, itemTimeout: perceptual.itemTimeout, memoryCap: perceptual.workerMemory,
+            shouldStop: { interrupt.isRaised })
         if !externals.isEmpty { registry = try PluginCatalog.adding(externals, to: registry) }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -108,7 +112,6 @@ struct TriageCommand: ParsableCommand {
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
         configuration.budgetSeconds = budget.seconds
-        let interrupt = InterruptFlag()
         containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
 
         try output.create()

@@ -5,6 +5,8 @@ The protocol fixes the environment and gives no arguments, so the misbehaviour i
 - the file name it is started under (a copy of this script), for the handshake:
   `hello-garbage` (not JSON), `hello-late` (answers after 15 s), `hello-v2` (another version),
   `hello-taken` (declares the key `sha256`, a built-in's), `crash-always` (crashes on every item);
+- a file `NAME.version` beside the copy, when there is one: its first line is the declared
+  `plugin_version` (a declaration that changes while the executable stays the same);
 - a marker in the item's bytes, for one item: BF-CRASH, BF-HANG, BF-UNDECLARED, BF-BADVALUE,
   BF-LONGTEXT, BF-GARBAGE, BF-FLOOD, BF-2GB, BF-WRONGID, BF-ERROR.
 Otherwise it answers mb_count (bytes), mb_sha1 (hex SHA-1), mb_label (text) and mb_b64 (the
@@ -58,9 +60,14 @@ outputs = [
 ]
 if MODE.startswith("hello-taken"):
     outputs.append({"key": "sha256", "kind": "hex"})
+plugin_version = "0.1"
+version_file = os.path.abspath(sys.argv[0]) + ".version"
+if os.path.exists(version_file):
+    with open(version_file) as f:
+        plugin_version = f.readline().strip()
 send({
     "type": "hello", "version": 2 if MODE.startswith("hello-v2") else 1, "name": "misbehave",
-    "plugin_version": "0.1", "outputs": outputs, "accepts": {"mime": ["*"], "max_bytes": 1 << 20},
+    "plugin_version": plugin_version, "outputs": outputs, "accepts": {"mime": ["*"], "max_bytes": 1 << 20},
 })
 
 while True:

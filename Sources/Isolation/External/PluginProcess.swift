@@ -8,8 +8,8 @@ import Synchronization
 ///
 /// A thin wrapper over `fork`/`execve`, pipes, `poll`, `kill` and `waitpid`; the protocol above
 /// it (frames, JSON) lives in `ExternalPlugins`. `Sendable` because its stored properties are
-/// immutable or atomic; the pool hands a process to one session at a time, so its pipes are
-/// never used concurrently.
+/// immutable, atomic or behind a mutex; the pool hands a process to one session at a time, so
+/// its pipes are never used concurrently.
 public final class PluginProcess: Sendable {
     /// The child's process id.
     public let pid: pid_t
@@ -18,6 +18,14 @@ public final class PluginProcess: Sendable {
     private let errors: Int32
     private let reaped = Atomic<Bool>(false)
     private let stderrTotal = Atomic<Int>(0)
+    /// Bytes read from stdout beyond the frame asked for: one read takes a whole small answer,
+    /// prefix and body, and the body is then served from here.
+    private let pending = Mutex<[UInt8]>([])
+    /// Asked at least every ``stopCheckSeconds`` while waiting: true cuts the wait short.
+    private let shouldStop: @Sendable () -> Bool
+
+    /// The longest a wait goes without asking `shouldStop`.
+    public static let stopCheckSeconds = 0.25
 
     /// Why a read or write did not complete.
     public enum Failure: Error, Sendable, Hashable {
@@ -25,13 +33,18 @@ public final class PluginProcess: Sendable {
         case timedOut
         /// The process closed its end or ended (how, in Blindfold's own words).
         case ended(String)
+        /// The scan is being interrupted (`shouldStop` said so); the process was killed.
+        case stopped
     }
 
     /// Starts `executable` with only `environment`, in `workingDirectory`, under `memoryCap`
-    /// bytes of address space.
+    /// bytes of address space; every wait on it ends early (``Failure/stopped``) once
+    /// `shouldStop` answers true (the scan's interruption).
     ///
     /// - Throws: the errno of the step that failed (pipe, fork, chdir, exec).
-    public init(executable: String, environment: [String], workingDirectory: String, memoryCap: Int) throws(SpawnError) {
+    public init(executable: String, environment: [String], workingDirectory: String, memoryCap: Int,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) throws(SpawnError) {
+        self.shouldStop = shouldStop
         // stdin is one end of a socket pair, not a pipe, so a write to a plugin that died is
         // EPIPE from send(MSG_NOSIGNAL) rather than a SIGPIPE that would end the scanner.
         var stdinPipe: [Int32] = [-1, -1]
@@ -119,19 +132,32 @@ public final class PluginProcess: Sendable {
 
     /// Reads exactly `count` bytes, spending at most `budget` seconds waiting; memory grows with
     /// the bytes that actually arrive, never with `count` alone.
+    ///
+    /// A read asks for at least 16 KiB, so a small answer (prefix and body) comes in one system
+    /// call; what arrives beyond `count` is kept for the next read.
     public func read(_ count: Int, budget: inout Double) throws(Failure) -> [UInt8] {
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: min(count, 64 << 10))
+        var result = pending.withLock { held -> [UInt8] in
+            guard !held.isEmpty else { return [] }
+            let taken = Array(held.prefix(count))
+            held.removeFirst(taken.count)
+            return taken
+        }
+        let room = min(64 << 10, max(16 << 10, count - result.count))
         while result.count < count {
-            let wanted = min(chunk.count, count - result.count)
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(output, $0.baseAddress, wanted) }
-            if got > 0 {
-                result += chunk[0..<got]
-                continue
+            let (got, error) = withUnsafeTemporaryAllocation(byteCount: room, alignment: 1) { raw -> (Int, Int32) in
+                let got = Glibc.read(output, raw.baseAddress, room)
+                guard got > 0 else { return (got, errno) }
+                let useful = min(got, count - result.count)
+                result.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<useful]))
+                if got > useful {
+                    pending.withLock { $0.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[useful..<got])) }
+                }
+                return (got, 0)
             }
-            if got < 0 && errno == EINTR { continue }
+            if got > 0 { continue }
+            if got < 0 && error == EINTR { continue }
             if got == 0 { throw .ended(reap()) }
-            guard errno == EAGAIN else { throw .ended(reap()) }
+            guard error == EAGAIN else { throw .ended(reap()) }
             try wait(for: output, events: Int16(POLLIN), budget: &budget)
         }
         return result
@@ -158,22 +184,32 @@ public final class PluginProcess: Sendable {
     }
 
     /// Waits until `descriptor` is ready, draining stderr meanwhile so a plugin that floods it
-    /// never blocks (and never fills memory: the bytes are counted and dropped).
+    /// never blocks (and never fills memory: the bytes are counted and dropped). Asks
+    /// `shouldStop` at least every ``stopCheckSeconds``: an interrupted scan does not wait out
+    /// a plugin's time limit.
     private func wait(for descriptor: Int32, events: Int16, budget: inout Double) throws(Failure) {
         while true {
             guard budget > 0 else {
                 terminate()
                 throw .timedOut
             }
-            var descriptors = [pollfd(fd: descriptor, events: events, revents: 0),
-                               pollfd(fd: errors, events: Int16(POLLIN), revents: 0)]
+            if shouldStop() {
+                terminate()
+                throw .stopped
+            }
+            let slice = Int32(min(budget, Self.stopCheckSeconds) * 1000 + 0.999)
             let started = MonotonicClock.now
-            let ready = poll(&descriptors, 2, Int32(min(budget * 1000, 60_000).rounded(.up)))
+            let (ready, ready0, ready1) = withUnsafeTemporaryAllocation(of: pollfd.self, capacity: 2) { polled in
+                polled[0] = pollfd(fd: descriptor, events: events, revents: 0)
+                polled[1] = pollfd(fd: errors, events: Int16(POLLIN), revents: 0)
+                let ready = poll(polled.baseAddress, 2, slice)
+                return (ready < 0 ? -Int(errno) : Int(ready), polled[0].revents, polled[1].revents)
+            }
             budget -= MonotonicClock.now - started
-            if ready < 0 && errno == EINTR { continue }
+            if ready == -Int(EINTR) { continue }
             if ready < 0 { throw .ended(stop(reason: "could not be polled and was stopped")) }
-            if descriptors[1].revents != 0 { drainErrors() }
-            if descriptors[0].revents != 0 { return }
+            if ready1 != 0 { drainErrors() }
+            if ready0 != 0 { return }
         }
     }
 

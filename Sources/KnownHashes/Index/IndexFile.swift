@@ -16,6 +16,8 @@ public struct IndexFile: Sendable {
     private let tableSlots: [DigestTable?]
     /// The PDQ section's place, if any: (offset of the hashes, count).
     let pdq: (offset: Int, count: Int)?
+    /// The keyed section (entries of a keyed list), if any.
+    let keyed: KeyedTable?
 
     /// True when `prefix` (the first bytes of a file) starts with the index magic.
     public static func recognises(_ prefix: some Collection<UInt8>) -> Bool {
@@ -55,6 +57,7 @@ public struct IndexFile: Sendable {
         var metadata: IndexMetadata?
         var tables: [DigestTable] = []
         var pdq: (offset: Int, count: Int)?
+        var keyed: KeyedTable?
         for index in 0..<sectionCount {
             let entry = IndexLayout.headerSize + index * IndexLayout.directoryEntrySize
             let kind = IndexLayout.Kind(rawValue: file.load(entry, as: UInt32.self))
@@ -90,6 +93,9 @@ public struct IndexFile: Sendable {
                     throw corrupt("section \(index) has the wrong size")
                 }
                 pdq = (start + IndexLayout.sectionHeaderSize, entries)
+            case .keyed:
+                keyed = KeyedTable(file: file, start: start, length: size, entries: entries)
+                guard keyed != nil else { throw corrupt("section \(index) has the wrong size or entry offsets") }
             case nil:
                 throw corrupt("section \(index) is of an unknown kind")
             }
@@ -100,6 +106,7 @@ public struct IndexFile: Sendable {
         self.tables = tables
         tableSlots = DigestAlgorithm.allCases.map { algorithm in tables.first { $0.algorithm == algorithm } }
         self.pdq = pdq
+        self.keyed = keyed
         fileSize = file.bytes.count
         bodySHA256 = Hex.encode(recordedDigest)
     }
@@ -109,6 +116,7 @@ public struct IndexFile: Sendable {
         var counts: [String: Int] = [:]
         for table in tables { counts[table.algorithm.rawValue] = table.count }
         if let pdq { counts["pdq"] = pdq.count }
+        if let keyed { counts["keyed"] = keyed.count }
         return counts
     }
 
@@ -127,6 +135,7 @@ public struct IndexFile: Sendable {
             for index in 0..<table.count { count(label: file.load(offset + index * 2, as: UInt16.self)) }
         }
         for record in pdqRecords() { count(label: record.label) }
+        for label in keyed?.labels(in: file) ?? [] { count(label: label) }
         return counts
     }
 
@@ -150,6 +159,12 @@ public struct IndexFile: Sendable {
     @inline(__always)
     func table(for algorithm: DigestAlgorithm) -> DigestTable? {
         tableSlots[algorithm.tableIndex]
+    }
+
+    /// The label of `value` listed under `key` in the keyed section, or nil when it is not
+    /// listed (or the index has no keyed section).
+    func label(key: String, value: String) -> UInt16? {
+        keyed?.label(of: KeyedRecords.entry(key: key, value: value), in: file)
     }
 
     /// True when the digest written as `hex` (either case) is in the index: the bare lookup,

@@ -31,6 +31,8 @@ enum IndexLayout {
         case digests = 2
         /// PDQ hashes with quality and label.
         case pdq = 3
+        /// Keyed-list entries, `KEY \t VALUE`, sorted, with labels (``KeyedTable``).
+        case keyed = 4
     }
 
     /// Flag bit of a section sub-header: a label array follows the records.

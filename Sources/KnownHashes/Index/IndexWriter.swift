@@ -13,6 +13,8 @@ enum IndexWriter {
             list.tables[index].sortUnique(dropping: empty)
         }
         list.pdq = PDQRecords.sortedUnique(list.pdq)
+        list.keyed = KeyedRecords.sortedUnique(list.keyed)
+        let keyedBytes = list.keyed.reduce(0) { $0 + $1.entry.count }
         let tables = list.tables.filter { $0.count > 0 }
         let metadataBytes = metadata.encoded()
 
@@ -27,6 +29,9 @@ enum IndexWriter {
             sections.append((.digests, table.algorithm.indexNumber, length, table.count))
         }
         if !list.pdq.isEmpty { sections.append((.pdq, 0, IndexLayout.pdqSectionLength(count: list.pdq.count), list.pdq.count)) }
+        if !list.keyed.isEmpty {
+            sections.append((.keyed, 0, KeyedTable.sectionLength(count: list.keyed.count, bytes: keyedBytes), list.keyed.count))
+        }
         var offsets: [Int] = []
         var next = IndexLayout.aligned(IndexLayout.headerSize + sections.count * IndexLayout.directoryEntrySize)
         for section in sections {
@@ -53,6 +58,10 @@ enum IndexWriter {
             try output.pad(to: IndexLayout.sectionAlignment)
             try writePDQ(list.pdq, to: output)
         }
+        if !list.keyed.isEmpty {
+            try output.pad(to: IndexLayout.sectionAlignment)
+            try writeKeyed(list.keyed, bytes: keyedBytes, to: output)
+        }
         try output.pad(to: IndexLayout.sectionAlignment)
 
         var header = IndexLayout.magic
@@ -70,7 +79,19 @@ enum IndexWriter {
         var counts: [String: Int] = [:]
         for table in tables { counts[table.algorithm.rawValue] = table.count }
         if !list.pdq.isEmpty { counts["pdq"] = list.pdq.count }
+        for (key, count) in KeyedRecords.counts(list.keyed) { counts[key] = count }
         return counts
+    }
+
+    private static func writeKeyed(_ records: [KeyedRecord], bytes: Int, to output: IndexFileOutput) throws(HashSetError) {
+        try output.write(UInt64(records.count))
+        try output.write(UInt64(bytes))
+        var offsets: [UInt64] = [0]
+        offsets.reserveCapacity(records.count + 1)
+        for record in records { offsets.append((offsets.last ?? 0) + UInt64(record.entry.count)) }
+        try writeLittleEndian(offsets, to: output)
+        try writeLittleEndian(records.map(\.label), to: output)
+        for record in records { try output.write(record.entry) }
     }
 
     private static func writeDigests(_ table: DigestRecords, to output: IndexFileOutput) throws(HashSetError) {

@@ -24,8 +24,9 @@ public struct KeyedHashSet: KnownHashSet {
                     labelIndex[label] = index
                 }
             }
+            // A value listed twice keeps the label of its first labelled line (as an index does).
             let value = Self.normalised(entry.value)
-            if values[entry.key, default: [:]][value] == nil { values[entry.key, default: [:]][value] = index }
+            if (values[entry.key, default: [:]][value] ?? 0) == 0 { values[entry.key, default: [:]][value] = index }
         }
         self.info = info
         self.values = values
