@@ -36,10 +36,16 @@ final class RecordSpill: @unchecked Sendable {
         if descriptor >= 0 { close(descriptor) }
     }
 
+    /// `O_TMPFILE` (glibc defines it only under `_GNU_SOURCE`, so Swift does not see it):
+    /// `__O_TMPFILE | O_DIRECTORY`, 0o20000000 on every Linux architecture Debian builds for
+    /// but alpha, parisc and sparc. Where it is wrong or unsupported, `open` fails and the
+    /// named-then-unlinked fallback is used.
+    private static let temporaryFile: Int32 = 0o20_000_000 | O_DIRECTORY
+
     /// The file's descriptor, made on first use; nil when it cannot be made.
     private func file() -> Int32? {
         if descriptor == -1 {
-            var fd = open(directory, O_RDWR | O_TMPFILE | O_CLOEXEC, 0o600)
+            var fd = open(directory, O_RDWR | Self.temporaryFile | O_CLOEXEC, 0o600)
             if fd < 0 {
                 let path = directory + "/.records-spill-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
                 fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)

@@ -102,7 +102,7 @@ struct ContainerIsolationTests {
         let result = try ProcessRunner.run(
             "/usr/bin/time",
             ["-f", "peak-kb=%M", TestEnvironment.binary.path, "scan", evidence.path, "--out", work.child("out").path,
-             "--jobs", "1", "--container-timeout", "10", "--worker-memory", String(520 << 20), "--progress", "off"])
+             "--jobs", "1", "--container-timeout", "10", "--worker-memory", String(540 << 20), "--progress", "off"])
         let took = Date().timeIntervalSince(started)
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(took < 30, "the scan took \(took) s")
@@ -129,7 +129,8 @@ struct ContainerIsolationTests {
             #expect(manifest.item(name)?.object("hashes")?.string("sha256") == digests[name], "\(name) digest")
         }
         #expect(manifest.item("sibling.txt")?.string("status") == "ok")
-        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "worker --containers --worker-memory \(520 << 20)"])
+        // A cap of its own, so the other tests' workers are not counted.
+        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "worker --containers --worker-memory \(540 << 20)"])
         #expect(workers.stdout.isEmpty)
     }
 
@@ -141,9 +142,13 @@ struct ContainerIsolationTests {
         let evidence = work.child("hang")
         try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: work.child("evidence/xar-doublelink.xar"), to: evidence.appendingPathComponent("loop.xar"))
+        // A known-bad set is required; this one matches nothing here.
+        let set = work.child("set.sha256")
+        try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: set)
         let started = Date()
         let result = try ProcessRunner.blindfold(
-            ["triage", evidence.path, "--out", work.child("out").path, "--budget", "3s", "--container-timeout", "600"])
+            ["triage", evidence.path, "--out", work.child("out").path, "--budget", "3s", "--container-timeout", "600",
+             "--known-bad", set.path])
         #expect(Date().timeIntervalSince(started) < 15)
         #expect(result.exitCode == 3, "\(result.stderr)")
         let manifest = try ParsedManifest(directory: work.child("out"))
