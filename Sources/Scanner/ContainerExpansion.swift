@@ -28,6 +28,7 @@ extension ItemProcessor {
         let format = opening.format
         if let whole = tee.wholeBytes {
             try tee.drain()
+            guard format.claims(memory: whole) else { return }
             note = open(format, .memory(whole), record: &record, context: members)
         } else if let random = opening.random {
             // Hashed front to back first; then the parser reads where it needs.
@@ -42,6 +43,8 @@ extension ItemProcessor {
             if tee.copyOverflowed {
                 note = (.limit, "seekable_archive_bytes: larger than \(limits.seekableArchiveBytes) bytes, so hashed but not expanded")
             } else {
+                let claimed = tee.copy.withUnsafeBytes { format.claims(memory: $0) }
+                guard claimed else { return }
                 note = tee.copy.withUnsafeBytes { memory in
                     open(opening.format, .memory(memory), record: &record, context: members)
                 }
@@ -89,9 +92,7 @@ extension ItemProcessor {
         }
         while true {
             if interrupt.isRaised {
-                return stop((.skipped, interrupt.cause == .budget
-                    ? "the time budget ran out while its members were listed"
-                    : "scan interrupted while its members were listed"))
+                return stop((.skipped, interrupt.listingReason))
             }
             var entry: ContainerEntry
             switch container.next() {

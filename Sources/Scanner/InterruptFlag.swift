@@ -26,6 +26,13 @@ public final class InterruptFlag: Sendable {
     /// The cause, once raised.
     public var cause: Cause? { Cause(rawValue: raised.load(ordering: .acquiring)) }
 
+    /// The reason recorded on a container whose members were being listed when the scan stopped.
+    public var listingReason: String {
+        cause == .budget
+            ? "the time budget ran out while its members were listed"
+            : "scan interrupted while its members were listed"
+    }
+
     /// The reason recorded on an item that was being read when the scan stopped.
     public var itemReason: String {
         cause == .budget

@@ -3,15 +3,49 @@ import Dispatch
 import Evidence
 import Foundation
 import KnownHashes
+import Manifest
 
 /// The records one walk entry produced (a container gives its own and its members'), with the
 /// bytes read from the evidence and the bytes its members produced.
 struct ProcessedItem: Sendable {
+    /// The records in manifest order; for an entry that spilled, only those held in memory.
     var records: [ItemRecord]
     var bytesRead: Int64
     var memberBytes: Int64
     /// True when the scan was being interrupted as the entry finished: it may be incomplete.
     var interrupted = false
+    /// For an entry whose records were partly spilled: every record in order, held or spilled.
+    var spilled: SpilledRecords?
+
+    /// Calls `body` with every record in manifest order and the line it is written as.
+    func forEachRecord(multipleRoots: Bool, _ body: (ItemRecord, JSONValue) -> Void) {
+        guard let spilled else {
+            for record in records { body(record, record.manifestJSON(multipleRoots: multipleRoots)) }
+            return
+        }
+        for piece in spilled.pieces {
+            switch piece {
+            case .record(let record): body(record, record.manifestJSON(multipleRoots: multipleRoots))
+            case .spilled(let range):
+                spilled.spill.read(range) { item in body(item.record, item.manifestJSON(multipleRoots: multipleRoots)) }
+            }
+        }
+    }
+}
+
+/// An entry's records when some were spilled: held records and ranges of the spill file, in
+/// manifest order.
+///
+/// `@unchecked Sendable` because of the spill (see ``RecordSpill``: the sink reads only ranges
+/// its owning thread finished writing); everything else is values.
+struct SpilledRecords: @unchecked Sendable {
+    enum Piece: Sendable {
+        case record(ItemRecord)
+        case spilled(Range<UInt64>)
+    }
+
+    let pieces: [Piece]
+    let spill: RecordSpill
 }
 
 /// One worker's tools for turning a walk entry into records: its own libmagic cookies, its own
@@ -37,6 +71,8 @@ final class ItemProcessor {
     private var buffers: [UnsafeMutableRawBufferPointer] = []
     /// One sniffer per lane for batches of small members (the first is `sniffer`), made on first use.
     var laneSniffers: [TypeSniffer?] = []
+    /// Where this thread's containers with very many members put their finished records.
+    private let spill: RecordSpill
 
     /// Bytes per read for container members (the top level uses the configured chunk size).
     private static let memberChunk = 256 << 10
@@ -55,6 +91,9 @@ final class ItemProcessor {
         self.analysis = ItemAnalysis(configuration: configuration)
         self.containerFormats = configuration.expandArchives ? configuration.containerFormats : []
         self.headBytes = configuration.sniffOptions?.headBytes ?? (containerFormats.isEmpty ? 1 : 4096)
+        self.spill = RecordSpill(
+            directory: configuration.outputDirectory, multipleRoots: configuration.roots.count > 1,
+            holdLimit: configuration.recordHoldLimit)
     }
 
     deinit {
@@ -86,7 +125,7 @@ final class ItemProcessor {
         record.size = sizeAtOpen
         record.mtime = file.stat.mtime
         let source = FileChunkSource(file: file, ioGate: ioGate, progress: progress)
-        let records = RecordList()
+        let records = RecordList(spill: spill)
         let place = records.reserve(record)
         let total = read(from: source, record: &record, context: .walkEntry(records: records))
         if record.status == .ok, total != sizeAtOpen {
@@ -94,7 +133,8 @@ final class ItemProcessor {
         }
         records.fill(place, with: record)
         return ProcessedItem(
-            records: records.records, bytesRead: total, memberBytes: record.container?.memberBytes ?? 0)
+            records: records.records, bytesRead: total, memberBytes: record.container?.memberBytes ?? 0,
+            spilled: records.finished(spill: spill))
     }
 
     /// The read buffer of nesting level `level` (one per level, reused for every item there).

@@ -63,11 +63,23 @@ extension ItemProcessor {
     }
 
     /// The first container format that claims the item, and how it reads it.
+    ///
+    /// An item read in memory when small is held in memory when its size (on disk, or as
+    /// its header declares) is within `seekable_archive_bytes`; otherwise it is streamed or,
+    /// when the format cannot stream it, left to the next format.
     func containerOpening(for record: ItemRecord, head: UnsafeRawBufferPointer) -> ContainerOpening? {
         for format in containerFormats {
-            if let access = format.access(mime: record.mime, head: head) {
-                return ContainerOpening(format: format, access: access)
+            guard var access = format.access(mime: record.mime, head: head) else { continue }
+            if case .inMemoryWhenSmall(let orStreamed) = access {
+                if let size = record.size, size <= configuration.limits.seekableArchiveBytes {
+                    access = .seeking
+                } else if orStreamed {
+                    access = .streaming
+                } else {
+                    continue
+                }
             }
+            return ContainerOpening(format: format, access: access)
         }
         return nil
     }

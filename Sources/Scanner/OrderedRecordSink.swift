@@ -66,9 +66,11 @@ final class OrderedRecordSink: @unchecked Sendable {
                 checkpoint()
                 checkpointing = false
             }
-            for (index, record) in next.records.enumerated() {
-                writer.append(record.manifestJSON(multipleRoots: multipleRoots))
-                summary.add(record, bytesRead: index == 0 ? next.bytesRead : 0)
+            var first = true
+            next.forEachRecord(multipleRoots: multipleRoots) { record, line in
+                writer.append(line)
+                summary.add(record, bytesRead: first ? next.bytesRead : 0)
+                first = false
                 progress.itemDone()
                 if summary.firstKnownBadSeconds == nil, summary.knownBadItems > 0 {
                     summary.firstKnownBadSeconds = started.seconds(until: Timestamp.now())

@@ -27,7 +27,10 @@ public struct ScanConfiguration: Sendable {
     /// Open archives and compressed streams and scan their members.
     public var expandArchives = true
     /// The container kinds opened when ``expandArchives`` is on, asked in order.
-    public var containerFormats: [any ContainerFormat] = [DiskImageFormat(), ArchiveFormat()]
+    public var containerFormats: [any ContainerFormat] = [DiskImageFormat(), ArchiveFormat(), EmbeddedArchiveFormat()]
+    /// Finished member records a scanning thread holds in memory for one walk entry before it
+    /// writes them to its spill file (``RecordSpill``); not a command-line option.
+    public var recordHoldLimit = 10_000
     /// Bytes per read.
     public var chunkSize = 1 << 20
     /// Items this large or larger have their digests computed on several cores at once.

@@ -26,13 +26,17 @@ struct ContainerArguments: ParsableArguments {
     /// docs/DISK-IMAGES.md), then libarchive behind container workers (each capped at
     /// `workerMemory` bytes of address space, stopped when `interrupt` is raised), or in-process.
     func formats(workerMemory: Int, interrupt: InterruptFlag) -> [any ContainerFormat] {
-        guard !inProcess else { return [DiskImageFormat(), ArchiveFormat()] }
+        guard !inProcess else { return [DiskImageFormat(), ArchiveFormat(), EmbeddedArchiveFormat()] }
         let executable = SelfExecutable.current
         let arguments = ["--containers", "--worker-memory", String(workerMemory), "--parent", String(getpid())]
         let pool = ContainerWorkerPool(configuration: ContainerWorkerConfiguration(
             executable: executable.path, arguments: executable.argv("blindfold", ["worker"] + arguments),
-            stallTimeout: containerTimeout, shouldStop: { interrupt.isRaised }))
-        return [DiskImageFormat(), IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool)]
+            stallTimeout: containerTimeout, shouldStop: { interrupt.isRaised },
+            stopReason: { interrupt.listingReason }))
+        return [
+            DiskImageFormat(), IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool),
+            IsolatedContainerFormat(EmbeddedArchiveFormat(), id: "embedded", pool: pool),
+        ]
     }
 
     /// Sets the configuration's container formats and what the header says of them.

@@ -25,7 +25,7 @@ struct WorkerCommand: ParsableCommand {
         if containers {
             let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
             throw ExitCode(ContainerWorkerLoop.run(
-                formats: ["archive": ArchiveFormat()], memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent))
+                formats: ["archive": ArchiveFormat(), "embedded": EmbeddedArchiveFormat()], memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent))
         }
         let plugins = PluginCatalog.workerPlugins(perceptual.selection)
         let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"

@@ -84,6 +84,79 @@ struct ContainerIsolationTests {
         #expect(workers.stdout.isEmpty)
     }
 
+    @Test("libarchive's own loops, synthesised: a Rock Ridge CE loop and a gzip whose inner name never ends cost their container")
+    func parserLoopsCostOneContainer() throws {
+        let work = try TemporaryDirectory("container-loops")
+        defer { work.remove() }
+        let tool = TestEnvironment.repository.appendingPathComponent("Tests/Tools/make_parser_loops.py").path
+        let evidence = work.child("evidence")
+        let made = try ProcessRunner.run("/usr/bin/env", ["python3", tool, evidence.path])
+        #expect(made.exitCode == 0, "\(made.stderr)")
+        // sha256sum is the independent oracle for the containers' own digests.
+        var digests: [String: String] = [:]
+        for name in ["rockridge-ce-loop.iso", "gzip-name-bomb.gz", "sibling.txt"] {
+            let sum = try ProcessRunner.run("/usr/bin/sha256sum", [evidence.appendingPathComponent(name).path])
+            digests[name] = String(sum.stdout.prefix(64))
+        }
+        let started = Date()
+        let result = try ProcessRunner.run(
+            "/usr/bin/time",
+            ["-f", "peak-kb=%M", TestEnvironment.binary.path, "scan", evidence.path, "--out", work.child("out").path,
+             "--jobs", "1", "--container-timeout", "10", "--worker-memory", String(540 << 20), "--progress", "off"])
+        let took = Date().timeIntervalSince(started)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(took < 30, "the scan took \(took) s")
+        let peak = result.stderrLines.last { $0.hasPrefix("peak-kb=") }.flatMap { Int($0.dropFirst(8)) } ?? Int.max
+        #expect(peak < 700 * 1024, "peak resident size \(peak) KiB")
+        let manifest = try ParsedManifest(directory: work.child("out"))
+        #expect(manifest.items.count == 3, "one record per file, no member")
+        // The ISO's name grows until the worker's address space is spent: libarchive ends
+        // the process (exit 1) or reports the allocation; either way the container pays.
+        let iso = try #require(manifest.item("rockridge-ce-loop.iso"))
+        let isoReason = iso.string("reason") ?? ""
+        #expect(
+            (iso.string("status") == "corrupt" && isoReason.hasPrefix("the parser crashed: its worker"))
+                || (iso.string("status") == "limit" && isoReason.hasPrefix("container_")),
+            "\(iso)")
+        // The gzip's bidder holds the endless name in one growing buffer.
+        let gzip = try #require(manifest.item("gzip-name-bomb.gz"))
+        let gzipReason = gzip.string("reason") ?? ""
+        #expect(
+            (gzip.string("status") == "limit" && gzipReason.hasPrefix("container_"))
+                || (gzip.string("status") == "corrupt" && gzipReason.hasPrefix("the parser crashed: its worker")),
+            "\(gzip)")
+        for name in ["rockridge-ce-loop.iso", "gzip-name-bomb.gz", "sibling.txt"] {
+            #expect(manifest.item(name)?.object("hashes")?.string("sha256") == digests[name], "\(name) digest")
+        }
+        #expect(manifest.item("sibling.txt")?.string("status") == "ok")
+        // A cap of its own, so the other tests' workers are not counted.
+        let workers = try ProcessRunner.run("/usr/bin/pgrep", ["-f", "worker --containers --worker-memory \(540 << 20)"])
+        #expect(workers.stdout.isEmpty)
+    }
+
+    @Test("A triage whose budget runs out while a parser hangs says so")
+    func budgetWhileParserHangs() throws {
+        let work = try TemporaryDirectory("container-budget")
+        defer { work.remove() }
+        _ = try Self.hostileTree(in: work)
+        let evidence = work.child("hang")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: work.child("evidence/xar-doublelink.xar"), to: evidence.appendingPathComponent("loop.xar"))
+        // A known-bad set is required; this one matches nothing here.
+        let set = work.child("set.sha256")
+        try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: set)
+        let started = Date()
+        let result = try ProcessRunner.blindfold(
+            ["triage", evidence.path, "--out", work.child("out").path, "--budget", "3s", "--container-timeout", "600",
+             "--known-bad", set.path])
+        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(result.exitCode == 3, "\(result.stderr)")
+        let manifest = try ParsedManifest(directory: work.child("out"))
+        let record = try #require(manifest.item("loop.xar"))
+        #expect(record.string("status") == "skipped", "\(record)")
+        #expect(record.string("reason") == "the time budget ran out while its members were listed; the parser's worker was stopped")
+    }
+
     @Test("Container workers and --containers-in-process give identical item lines")
     func inProcessEqualsWorkers() throws {
         let work = try TemporaryDirectory("container-equal")

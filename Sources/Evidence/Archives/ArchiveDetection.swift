@@ -3,13 +3,13 @@
 public enum ArchiveDetection {
     /// MIME types libarchive reads as streams, member after member.
     static let streamable: Set<String> = [
-        "application/zip", "application/x-tar", "application/gzip", "application/x-gzip",
+        "application/x-tar", "application/gzip", "application/x-gzip",
         "application/x-bzip2", "application/x-xz", "application/x-lzma", "application/zstd",
         "application/x-zstd", "application/x-lz4", "application/x-lzip", "application/x-compress",
         "application/x-iso9660-image", "application/x-cpio", "application/x-archive",
         "application/vnd.ms-cab-compressed", "application/x-xar", "application/x-lha",
         "application/x-lzh-compressed", "application/x-rar", "application/vnd.rar",
-        "application/java-archive", "application/x-debian-package",
+        "application/x-debian-package",
         // Readers libarchive has and Blindfold enables, but never reached (#13, finding 6).
         "application/x-rpm", "application/warc",
     ]
@@ -28,7 +28,7 @@ public enum ArchiveDetection {
     /// first member libmagic cannot place is `data` to it; the streaming readers decide from
     /// these same bytes): zip local header, RPM lead, WARC record, 7-Zip signature.
     static let signatures: [(bytes: [UInt8], access: ContainerAccess)] = [
-        ([0x50, 0x4B, 0x03, 0x04], .streaming),
+        ([0x50, 0x4B, 0x03, 0x04], .inMemoryWhenSmall(orStreamed: true)),
         ([0xED, 0xAB, 0xEE, 0xDB], .streaming),
         (Array("WARC/".utf8), .streaming),
         ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], .seeking),
@@ -38,15 +38,23 @@ public enum ArchiveDetection {
     /// (or when nothing was sniffed: `--no-sniff` opens no container).
     public static func access(for mime: String?, head: UnsafeRawBufferPointer) -> ContainerAccess? {
         guard mime != nil else { return nil }
+        // A zip after other bytes (a self-extracting program, padding in front) is
+        // EmbeddedArchiveFormat's: the readers here start at the first byte.
+        if let mime, zips.contains(mime), !head.isEmpty, !head.starts(with: [0x50, 0x4B]) { return nil }
         if let access = access(for: mime) { return access }
         return signatures.first { head.starts(with: $0.bytes) }?.access
     }
 
+    /// Zip types: held in memory when small, so both zip readers can list them (``ZipCrossCheck``).
+    static let zips: Set<String> = ["application/zip", "application/java-archive"]
+
     /// How a container of this type is read, or nil when it is not one.
     public static func access(for mime: String?) -> ContainerAccess? {
         guard let mime else { return nil }
+        if zips.contains(mime) || zipBasedPrefixes.contains(where: { mime.hasPrefix($0) }) {
+            return .inMemoryWhenSmall(orStreamed: true)
+        }
         if streamable.contains(mime) { return .streaming }
-        if zipBasedPrefixes.contains(where: { mime.hasPrefix($0) }) { return .streaming }
         if needsSeeking.contains(mime) { return .seeking }
         return nil
     }

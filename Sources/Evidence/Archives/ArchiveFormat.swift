@@ -12,7 +12,10 @@ public struct ArchiveFormat: ContainerFormat {
     public func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container {
         switch bytes {
         case .stream(let input): return try ArchiveReader(input: input)
-        case .memory(let memory): return try ArchiveReader(memory: memory)
+        case .memory(let memory):
+            // A zip in memory is read with both zip readers (local headers and directory).
+            if memory.starts(with: [0x50, 0x4B, 0x03, 0x04]) { return try ZipCrossCheck(memory: memory) }
+            return try ArchiveReader(memory: memory)
         }
     }
 }

@@ -45,24 +45,27 @@ public final class ArchiveReader: Container {
         self.locale = locale
     }
 
-    /// A reader over bytes held in memory (for containers that need random access).
+    /// A reader over bytes held in memory (for containers that need random access), with
+    /// every built-in format or only one of libarchive's two zip readers (``Readers``).
     ///
     /// `memory` must stay valid and unchanged for the reader's lifetime.
-    public init(memory: UnsafeRawBufferPointer) throws(ItemReadError) {
+    public init(memory: UnsafeRawBufferPointer, readers: Readers = .all) throws(ItemReadError) {
         let locale = ArchiveLocale()
         self.archive = try locale.run { () throws(ItemReadError) in
-            try Self.openReader { archive in archive_read_open_memory(archive, memory.baseAddress, memory.count) }
+            try Self.openReader(readers) { archive in archive_read_open_memory(archive, memory.baseAddress, memory.count) }
         }
         self.input = nil
         self.locale = locale
     }
 
-    /// A new reader with the built-in formats enabled, opened by `open`; freed again on failure.
-    private static func openReader(_ open: (OpaquePointer) -> Int32) throws(ItemReadError) -> OpaquePointer {
+    /// A new reader with `readers` enabled, opened by `open`; freed again on failure.
+    private static func openReader(
+        _ readers: Readers = .all, _ open: (OpaquePointer) -> Int32
+    ) throws(ItemReadError) -> OpaquePointer {
         guard let archive = archive_read_new() else {
             throw ItemReadError(status: .unreadable, reason: "libarchive could not allocate a reader")
         }
-        guard Self.enableFormats(archive) else {
+        guard Self.enable(readers, on: archive) else {
             archive_read_free(archive)
             throw Self.externalProgramRefusal
         }
@@ -244,7 +247,12 @@ public final class ArchiveReader: Container {
     /// Enables the built-in filters and formats. libarchive answers `ARCHIVE_WARN` for a
     /// filter it would run through an external program (when built without that library); such
     /// a reader is refused, so evidence never goes through a program found on PATH.
-    private static func enableFormats(_ archive: OpaquePointer) -> Bool {
+    private static func enable(_ readers: Readers, on archive: OpaquePointer) -> Bool {
+        switch readers {
+        case .all: break
+        case .zipLocalHeaders: return archive_read_support_format_zip_streamable(archive) == ARCHIVE_OK
+        case .zipCentralDirectory: return archive_read_support_format_zip_seekable(archive) == ARCHIVE_OK
+        }
         for filter in [
             archive_read_support_filter_gzip, archive_read_support_filter_bzip2, archive_read_support_filter_xz,
             archive_read_support_filter_lzma, archive_read_support_filter_lzip, archive_read_support_filter_zstd,
@@ -345,6 +353,21 @@ public final class ArchiveReader: Container {
         }
         if lowered.contains("unsupported") || lowered.contains("not supported") || lowered.contains("codec id") { return .unsupported }
         return .corrupt
+    }
+}
+
+extension ArchiveReader {
+    /// The readers a reader enables.
+    public enum Readers: Sendable {
+        /// Every built-in format and filter (zip through its local headers, front to back).
+        case all
+        /// Only the zip reader that walks the local headers front to back (libarchive's
+        /// "streamable" zip reader), no filters.
+        case zipLocalHeaders
+        /// Only the zip reader that lists the central directory and seeks to each member
+        /// (libarchive's "seekable" zip reader; it finds a directory shifted by bytes put in
+        /// front of the zip, as self-extracting archives are), no filters. Needs random access.
+        case zipCentralDirectory
     }
 }
 

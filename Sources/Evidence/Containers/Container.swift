@@ -37,6 +37,11 @@ extension Container {
     public var memberNotes: [String] { [] }
 }
 
+extension ContainerFormat {
+    /// Every item this format recognises is one of its containers.
+    public func claims(memory: UnsafeRawBufferPointer) -> Bool { true }
+}
+
 /// How a container is read.
 public enum ContainerAccess: Sendable, Hashable {
     /// Front to back, in the same pass that hashes the container.
@@ -49,6 +54,11 @@ public enum ContainerAccess: Sendable, Hashable {
     /// never copying it. A container that is not a file on disk (a member) is held in memory
     /// as for ``seeking``.
     case randomAccess
+    /// Held in memory and read with random access when its size is known and within
+    /// `seekable_archive_bytes`; otherwise streamed (`orStreamed`) or not opened at all
+    /// (hashed only). Zips (read with both zip readers from memory) and items that may carry
+    /// an archive after other bytes (self-extracting programs) are read so.
+    case inMemoryWhenSmall(orStreamed: Bool)
 }
 
 /// A kind of container: recognises its items and opens them.
@@ -65,6 +75,11 @@ public protocol ContainerFormat: Sendable {
 
     /// Opens the container over its bytes.
     func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container
+
+    /// Whether bytes held in memory are a container of this kind after all (an item claimed
+    /// by ``access(mime:head:)`` on a guess, a program that may carry an archive); when not,
+    /// the item keeps its plain record. The default: always.
+    func claims(memory: UnsafeRawBufferPointer) -> Bool
 
     /// Opens the container over random access to its bytes (formats that answer
     /// ``ContainerAccess/randomAccess``; the default refuses).

@@ -212,7 +212,7 @@ final class ContainerProxy: Container {
         let failure: (ItemStatus, String)
         switch end {
         case _ where pool.configuration.shouldStop():
-            failure = (.skipped, "scan interrupted while its members were listed; the parser's worker was stopped")
+            failure = (.skipped, "\(pool.configuration.stopReason()); the parser's worker was stopped")
         case .timedOut(let seconds):
             failure = (.limit, "container_timeout: the parser timed out (no member, member data or container block for \(Int(seconds)) s) and its worker was stopped; members listed before are kept")
         case .ended(let how):

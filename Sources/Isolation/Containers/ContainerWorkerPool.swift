@@ -14,17 +14,22 @@ public struct ContainerWorkerConfiguration: Sendable {
     public var handshakeTimeout: Double
     /// True once the scan is interrupted: a parser is then stopped at once, whatever it is doing.
     public var shouldStop: @Sendable () -> Bool
+    /// Why the scan stopped, as the container's record says it once ``shouldStop`` is true
+    /// (an interruption, or a triage whose time budget ran out).
+    public var stopReason: @Sendable () -> String
 
     /// A configuration from its parts.
     public init(
         executable: String = "/proc/self/exe", arguments: [String], stallTimeout: Double, handshakeTimeout: Double = 10,
-        shouldStop: @escaping @Sendable () -> Bool
+        shouldStop: @escaping @Sendable () -> Bool,
+        stopReason: @escaping @Sendable () -> String = { "scan interrupted while its members were listed" }
     ) {
         self.executable = executable
         self.arguments = arguments
         self.stallTimeout = stallTimeout
         self.handshakeTimeout = handshakeTimeout
         self.shouldStop = shouldStop
+        self.stopReason = stopReason
     }
 }
 

@@ -23,6 +23,10 @@ public struct IsolatedContainerFormat: ContainerFormat {
         inner.access(mime: mime, head: head)
     }
 
+    public func claims(memory: UnsafeRawBufferPointer) -> Bool {
+        inner.claims(memory: memory)
+    }
+
     public func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container {
         try ContainerProxy(pool: pool, formatID: id, bytes: bytes)
     }

@@ -1,0 +1,39 @@
+import BlindfoldCore
+
+/// Archives that start after other bytes: self-extracting executables (a PE or ELF program
+/// followed by a zip, 7-Zip or RAR archive) and zips with bytes in front of them, opened as
+/// the archive they carry.
+///
+/// Claims every executable, and every item libmagic calls `application/octet-stream` (or
+/// `application/zip`, which it says of a zip after padding) whose head holds a zip local
+/// header after its first bytes; such an item is held in memory (up to
+/// `seekable_archive_bytes`, never beyond: a large program is only hashed) and opened only
+/// when ``EmbeddedArchive`` finds an archive whose structure checks out, so a program without
+/// one keeps its plain record. The archive is read from its own first byte (a zip with both
+/// readers, ``ZipCrossCheck``).
+public struct EmbeddedArchiveFormat: ContainerFormat {
+    /// The format.
+    public init() {}
+
+    public func access(mime: String?, head: UnsafeRawBufferPointer) -> ContainerAccess? {
+        guard let mime else { return nil }
+        if EmbeddedArchive.isExecutable(head) { return .inMemoryWhenSmall(orStreamed: false) }
+        if mime == "application/zip" || mime == "application/octet-stream", EmbeddedArchive.holdsZipHeader(head),
+           !head.starts(with: [0x50, 0x4B]) {
+            return .inMemoryWhenSmall(orStreamed: false)
+        }
+        return nil
+    }
+
+    public func claims(memory: UnsafeRawBufferPointer) -> Bool {
+        EmbeddedArchive.locate(in: memory) != nil
+    }
+
+    public func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container {
+        guard case .memory(let memory) = bytes, let (offset, kind) = EmbeddedArchive.locate(in: memory) else {
+            throw ItemReadError(status: .unsupported, reason: "no archive found after the leading bytes")
+        }
+        if kind == .zip { return try ZipCrossCheck(memory: memory, zipStart: offset) }
+        return try ArchiveReader(memory: UnsafeRawBufferPointer(rebasing: memory[offset...]))
+    }
+}
