@@ -224,6 +224,31 @@ struct DiskImageIsolationTests {
         }
     }
 
+    @Test("The disk-image frames read back as written: entries with deleted, withheld and location, the layout, progress, an open of two files")
+    func framesRoundTrip() throws {
+        var entry = ContainerEntry(name: PathBytes([0x63, 0x61, 0x66, 0xE9]), kind: .file, declaredSize: 7)
+        entry.isDeleted = true
+        entry.withheld = ItemReadError(status: .notOpened, reason: "deleted name whose metadata now belongs to another file")
+        entry.location = LayerLocation(partition: 3, offset: 17_825_792, fileSystem: "fat16", inode: 5)
+        let layout = DiskLayout(
+            imageFormat: "raw", mediaSize: 34_603_008, sectorSize: 512, volumeSystem: "dos",
+            partitions: [DiskLayout.Partition(index: 2, offset: 1_048_576, length: 16_777_216, allocated: true, fileSystem: "fat16")],
+            fileSystem: nil)
+        let replies: [ContainerReply] = [.entry(entry, format: "raw", pushed: true), .layout(layout), .progress(read: 1 << 40)]
+        for reply in replies {
+            var writer = WireWriter()
+            writer.containerReply(reply)
+            var reader = WireReader(Array(writer.framed.dropFirst(8)))
+            #expect(try reader.containerReply() == reply)
+        }
+        let command = ContainerCommand.openFiles(format: "disk-image", sizes: [10, 20], skipThrough: 2)
+        var reader = WireReader(Array(command.encoded().dropFirst(8)))
+        #expect(try reader.containerCommand() == command)
+        // The open carries the parser's name and numbers, nothing else: 3 + 1 prefix and kind,
+        // the name (8 + 10), the count and two sizes (3 * 8), the skip (8).
+        #expect(command.encoded().count == 8 + 4 + 18 + 24 + 8)
+    }
+
     @Test("One SIGTERM ends a scan within seconds while TSK hangs in its worker")
     func signalEndsHungImage() throws {
         let work = try TemporaryDirectory("disk-isolation-signal")
