@@ -43,13 +43,13 @@ final class ContainerWorkerSession {
 
     private let formats: [String: any ContainerFormat]
     private let memoryCap: Int
-    private let faultInjection: Bool
+    let faultInjection: Bool
     private var container: (any Container)?
     /// Keeps the bytes of a container held in memory alive while its parser reads them.
     private var memory: OwnedBytes?
     private var scratch = OwnedBytes(count: ContainerWire.maxDataFrame + 1)
     /// Bytes the parsers read from files handed over by descriptor (``ContainerReply/progress(read:)``).
-    private var readFromFiles: Int64 = 0
+    var readFromFiles: Int64 = 0
 
     init(formats: [String: any ContainerFormat], memoryCap: Int, faultInjection: Bool) {
         self.formats = formats
@@ -77,16 +77,7 @@ final class ContainerWorkerSession {
             }
         case .openFiles(let id, let sizes, let skip):
             close()
-            // The descriptors follow the frame whatever happens next: take them all first.
-            var received: [Int32] = []
-            for _ in sizes {
-                do throws(DescriptorPassing.Failure) {
-                    received.append(try DescriptorPassing.receive(over: WorkerLoop.channel))
-                } catch {
-                    for descriptor in received { Glibc.close(descriptor) }
-                    throw error == .closed ? .endOfInput : .outOfProtocol
-                }
-            }
+            let received = try receiveDescriptors(sizes.count)
             guard let format = formats[id] else {
                 for descriptor in received { Glibc.close(descriptor) }
                 return try reply(.failure(.unsupported, "the container worker has no parser '\(id)'", format: id))
@@ -139,55 +130,6 @@ final class ContainerWorkerSession {
         container = opened
         if let layout = opened.diskLayout { try reply(.layout(layout)) }
         try reply(.opened)
-    }
-
-    /// Random access over the received descriptors, one per segment, each reporting what it
-    /// reads (every ``ContainerWire/progressStep`` bytes) and, in tests, triggering faults.
-    private func segments(_ descriptors: [Int32], sizes: [Int64]) throws(ItemReadError) -> [any RandomAccessInput] {
-        var inputs: [any RandomAccessInput] = []
-        var failure: ItemReadError?
-        for (descriptor, size) in zip(descriptors, sizes) {
-            // Every descriptor is owned by an input or closed, even after a refusal.
-            guard failure == nil else {
-                Glibc.close(descriptor)
-                continue
-            }
-            do throws(ItemReadError) {
-                inputs.append(try DescriptorRandomAccess(descriptor: descriptor, size: size) { [unowned self] bytes in
-                    self.observe(bytes)
-                })
-            } catch {
-                failure = error
-            }
-        }
-        if let failure { throw failure }
-        return inputs
-    }
-
-    /// Counts what a parser read from its files and says so now and then; in tests, a block
-    /// carrying a fault marker crashes, hangs or exhausts the worker.
-    private func observe(_ bytes: UnsafeRawBufferPointer) {
-        if faultInjection, Self.mayCarryMarker(bytes) { FaultInjection.trigger(Array(bytes)) }
-        let before = readFromFiles / ContainerWire.progressStep
-        readFromFiles += Int64(bytes.count)
-        if readFromFiles / ContainerWire.progressStep != before {
-            // A scanner that is gone ends the worker at its next frame; nothing to do here.
-            try? reply(.progress(read: readFromFiles))
-        }
-    }
-
-    /// True when `bytes` hold the start of a fault marker: a parser reads whole file systems
-    /// (TSK's orphan search), and a byte-by-byte search of each copy costs seconds in tests.
-    private static func mayCarryMarker(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        let prefix = Array("BLINDFOLD-FAULT-".utf8)
-        guard var cursor = bytes.baseAddress, bytes.count >= prefix.count else { return false }
-        let end = cursor + bytes.count
-        while end - cursor >= prefix.count, let found = memchr(cursor, Int32(prefix[0]), end - cursor) {
-            let start = UnsafeRawPointer(found)
-            if end - start >= prefix.count, memcmp(start, prefix, prefix.count) == 0 { return true }
-            cursor = start + 1
-        }
-        return false
     }
 
     /// The next block of a streamed container, asked of the scanner.
@@ -258,7 +200,7 @@ final class ContainerWorkerSession {
         memory = nil
     }
 
-    private func reply(_ reply: ContainerReply) throws(Stop) {
+    func reply(_ reply: ContainerReply) throws(Stop) {
         var writer = WireWriter()
         writer.containerReply(reply)
         guard WorkerLoop.writeAll(writer.framed) else { throw .endOfInput }
