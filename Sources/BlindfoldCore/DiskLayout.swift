@@ -1,9 +1,10 @@
 /// What a disk image holds, as its own record states it: the image format, its size, and the
 /// volume layout. Numbers and format names only; partition names (GPT labels) are text the
-/// image's owner wrote and are never recorded.
-public struct DiskLayout: Hashable, Sendable {
+/// image's owner wrote and are never recorded. `Codable` so that a container worker can send it
+/// to the scanner.
+public struct DiskLayout: Hashable, Sendable, Codable {
     /// One region of the volume system: a partition, or space no partition claims.
-    public struct Partition: Hashable, Sendable {
+    public struct Partition: Hashable, Sendable, Codable {
         /// The index `mmls` prints.
         public var index: Int
         /// First byte, from the start of the image.

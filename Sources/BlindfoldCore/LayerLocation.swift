@@ -2,8 +2,9 @@
 /// again with any tool (`mmls` for the partition, `icat -o OFFSET/SECTOR IMAGE INODE` for the
 /// data).
 ///
-/// Numbers only: nothing here is text taken from the image.
-public struct LayerLocation: Hashable, Sendable {
+/// Numbers only: nothing here is text taken from the image. `Codable` so that a container
+/// worker can send it to the scanner.
+public struct LayerLocation: Hashable, Sendable, Codable {
     /// The partition's index in the volume system, as `mmls` numbers it; nil when the image
     /// has no volume system (a file system from its first byte).
     public var partition: Int?

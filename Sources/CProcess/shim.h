@@ -100,3 +100,43 @@ static inline int cprocess_spawn_plugin(pid_t *pid, const char *path, char *cons
     *pid = child;
     return 0;
 }
+
+// Container workers: a fault (a crash, an abort, a failed check) while the address space is
+// within an eighth of its RLIMIT_AS cap (at least 96 MiB) is an allocation that hit the cap,
+// so the worker exits with CPROCESS_MEMORY_CAP_EXIT and the scanner records a memory limit
+// rather than a crash. Any other fault kills the worker with its own signal, as before. The
+// handler reads the cap and /proc/self/statm with system calls only (async-signal-safe), and
+// keeps no state.
+#include <string.h>
+#define CPROCESS_MEMORY_CAP_EXIT 86
+static inline void cprocess_memory_fault_handler(int signal) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+        int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0) {
+            char text[64];
+            ssize_t got = read(fd, text, sizeof text - 1);
+            close(fd);
+            unsigned long long pages = 0;
+            for (ssize_t index = 0; index < got && text[index] >= '0' && text[index] <= '9'; index++) {
+                pages = pages * 10 + (unsigned long long)(text[index] - '0');
+            }
+            unsigned long long used = pages * (unsigned long long)getpagesize();
+            unsigned long long cap = (unsigned long long)limit.rlim_cur;
+            unsigned long long margin = cap / 8 > (96ULL << 20) ? cap / 8 : (96ULL << 20);
+            if (got > 0 && used + margin >= cap) _exit(CPROCESS_MEMORY_CAP_EXIT);
+        }
+    }
+    // SA_RESETHAND restored the default action: die of the signal itself.
+    raise(signal);
+}
+
+static inline void cprocess_exit_on_memory_cap(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = cprocess_memory_fault_handler;
+    action.sa_flags = SA_RESETHAND | SA_NODEFER;
+    sigemptyset(&action.sa_mask);
+    const int signals[] = { SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGTRAP, SIGFPE };
+    for (unsigned index = 0; index < sizeof signals / sizeof signals[0]; index++) sigaction(signals[index], &action, NULL);
+}

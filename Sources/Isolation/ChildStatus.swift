@@ -16,12 +16,18 @@ enum ChildStatus {
         return status
     }
 
-    /// "was stopped by signal 11 (SIGSEGV, …)" or "exited with code 3".
+    /// How a container worker ended when it faulted with its address space (nearly) full: it
+    /// exits with ``CPROCESS_MEMORY_CAP_EXIT`` instead of dying of the signal
+    /// (`cprocess_exit_on_memory_cap`).
+    static let memoryCapEnding = "faulted with its address space full (its memory cap) and exited"
+
+    /// "was stopped by signal 11 (SIGSEGV, …)", "exited with code 3", or ``memoryCapEnding``.
     static func describe(_ status: Int32) -> String {
         if cprocess_signaled(status) != 0 {
             let signal = cprocess_signal(status)
             return "was stopped by signal \(signal) (\(WorkerProcess.signalName(signal)))"
         }
-        return "exited with code \(cprocess_exit_code(status))"
+        let code = cprocess_exit_code(status)
+        return code == CPROCESS_MEMORY_CAP_EXIT ? memoryCapEnding : "exited with code \(code)"
     }
 }

@@ -23,7 +23,7 @@ extension ChunkSource {
 
 /// A regular evidence file, read through the I/O gate (front to back, and at any offset for
 /// a container that needs random access, such as a disk image).
-final class FileChunkSource: ChunkSource, RandomAccessInput {
+final class FileChunkSource: ChunkSource, DescriptorBackedInput {
     private let file: EvidenceFile
     private let ioGate: DispatchSemaphore
     private let progress: ScanProgress
@@ -45,6 +45,8 @@ final class FileChunkSource: ChunkSource, RandomAccessInput {
     var randomAccess: (any RandomAccessInput)? { self }
 
     var size: Int64 { file.stat.size }
+
+    var files: [DescriptorSegment] { [DescriptorSegment(descriptor: file.readOnlyDescriptor, size: size)] }
 
     func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
         ioGate.wait()

@@ -7,13 +7,13 @@ import Evidence
 import Isolation
 import Scanner
 
-/// How `scan` and `triage` run container parsers (libarchive): in container workers by default,
+/// How `scan` and `triage` run container parsers (The Sleuth Kit, libarchive): in container workers by default,
 /// so a parser's crash, hang or runaway allocation costs one container, never the scan.
 struct ContainerArguments: ParsableArguments {
     @Option(name: .customLong("container-timeout"), help: ArgumentHelp("Seconds a container's parser may go without progress (no new member, member data or block of the container taken) before its worker is stopped and the container recorded 'limit'.", valueName: "s"))
     var containerTimeout: Double = 30
 
-    @Flag(name: .customLong("containers-in-process"), help: "Parse archives inside the scanner instead of in worker processes (for benchmarks and trusted evidence: one hostile archive can then end the scan).")
+    @Flag(name: .customLong("containers-in-process"), help: "Parse archives and disk images inside the scanner instead of in worker processes (for benchmarks and trusted evidence: one hostile archive can then end the scan).")
     var inProcess = false
 
     func validate() throws {
@@ -22,9 +22,9 @@ struct ContainerArguments: ParsableArguments {
         }
     }
 
-    /// The container formats of the run: disk images (The Sleuth Kit, still in the scanner:
-    /// docs/DISK-IMAGES.md), then libarchive behind container workers (each capped at
-    /// `workerMemory` bytes of address space, stopped when `interrupt` is raised), or in-process.
+    /// The container formats of the run: disk images (The Sleuth Kit), then archives
+    /// (libarchive), both behind container workers (each capped at `workerMemory` bytes of
+    /// address space, stopped when `interrupt` is raised), or both in-process.
     func formats(workerMemory: Int, interrupt: InterruptFlag) -> [any ContainerFormat] {
         guard !inProcess else { return [DiskImageFormat(), ArchiveFormat(), EmbeddedArchiveFormat()] }
         let executable = SelfExecutable.current
@@ -34,7 +34,8 @@ struct ContainerArguments: ParsableArguments {
             stallTimeout: containerTimeout, shouldStop: { interrupt.isRaised },
             stopReason: { interrupt.listingReason }))
         return [
-            DiskImageFormat(), IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool),
+            IsolatedContainerFormat(DiskImageFormat(), id: "disk-image", pool: pool),
+            IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool),
             IsolatedContainerFormat(EmbeddedArchiveFormat(), id: "embedded", pool: pool),
         ]
     }

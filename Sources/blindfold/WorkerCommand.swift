@@ -18,14 +18,15 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("parent"), help: "The scanner's process id; the worker ends with it.")
     var parent: Int32?
 
-    @Flag(name: .customLong("containers"), help: "Be a container worker (libarchive) instead of a decoder worker.")
+    @Flag(name: .customLong("containers"), help: "Be a container worker (libarchive, The Sleuth Kit) instead of a decoder worker.")
     var containers = false
 
     func run() throws {
         if containers {
             let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
             throw ExitCode(ContainerWorkerLoop.run(
-                formats: ["archive": ArchiveFormat(), "embedded": EmbeddedArchiveFormat()], memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent))
+                formats: ["archive": ArchiveFormat(), "embedded": EmbeddedArchiveFormat(), "disk-image": DiskImageFormat()],
+                memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent))
         }
         let plugins = PluginCatalog.workerPlugins(perceptual.selection)
         let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"

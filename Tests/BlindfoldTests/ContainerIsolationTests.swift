@@ -50,7 +50,7 @@ struct ContainerIsolationTests {
         let expectations: [(String, String, String)] = [
             ("crash.tar", "corrupt", "the parser crashed: its worker was stopped by signal 11 (SIGSEGV"),
             ("hang.tar", "limit", "container_timeout: the parser timed out (no member, member data or container block for 2 s)"),
-            ("memory.tar", "corrupt", "the parser crashed: its worker was stopped by signal"),
+            ("memory.tar", "limit", "container_memory: the parser filled its worker's address space (--worker-memory)"),
             ("xar-doublelink.xar", "limit", "container_timeout: the parser timed out"),
         ]
         for (name, status, reason) in expectations {
@@ -178,6 +178,20 @@ struct ContainerIsolationTests {
         #expect(b.header.object("options")?.string("containers") == "in-process")
     }
 
+    /// Waits until `scanner` has a container worker (its parser is at work), `settle` µs more,
+    /// then sends it one SIGTERM; returns when it was sent.
+    static func terminateOnceWorkerRuns(_ scanner: Process, settle: UInt32) -> Date {
+        for _ in 0..<100 {
+            usleep(100_000)
+            let child = try? ProcessRunner.run("/usr/bin/pgrep", ["-f", "-P", String(scanner.processIdentifier), "worker --containers"])
+            if child?.stdout.isEmpty == false { break }
+        }
+        usleep(settle)
+        let sent = Date()
+        kill(scanner.processIdentifier, SIGTERM)
+        return sent
+    }
+
     @Test("One SIGTERM ends a scan within seconds while a parser hangs")
     func signalEndsHungParser() throws {
         let work = try TemporaryDirectory("container-signal")
@@ -190,17 +204,7 @@ struct ContainerIsolationTests {
         let result = try ProcessRunner.run(
             TestEnvironment.binary.path,
             ["scan", evidence.path, "--out", work.child("out").path, "--container-timeout", "600", "--progress", "off"],
-            onStart: { scanner in
-                // Wait until the parser is inside the loop (its worker exists), then one SIGTERM.
-                for _ in 0..<100 {
-                    usleep(100_000)
-                    let child = try? ProcessRunner.run("/usr/bin/pgrep", ["-f", "-P", String(scanner.processIdentifier), "worker --containers"])
-                    if child?.stdout.isEmpty == false { break }
-                }
-                usleep(500_000)
-                sent = Date()
-                kill(scanner.processIdentifier, SIGTERM)
-            })
+            onStart: { scanner in sent = Self.terminateOnceWorkerRuns(scanner, settle: 500_000) })
         let took = Date().timeIntervalSince(sent)
         #expect(result.exitCode == 3, "\(result.stderr)")
         #expect(took < 5, "the scan took \(took) s to end after SIGTERM")

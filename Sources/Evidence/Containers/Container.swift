@@ -84,4 +84,10 @@ public protocol ContainerFormat: Sendable {
     /// Opens the container over random access to its bytes (formats that answer
     /// ``ContainerAccess/randomAccess``; the default refuses).
     func open(random: any RandomAccessInput) throws(ItemReadError) -> any Container
+
+    /// Opens the container over random access to the files it is made of, in order (one for a
+    /// plain image, one per segment of a split or multi-segment one): how a container worker
+    /// opens the files the scanner handed it by descriptor. The default reads one file with
+    /// ``open(random:)`` and refuses several.
+    func open(segments: [any RandomAccessInput]) throws(ItemReadError) -> any Container
 }

@@ -39,6 +39,15 @@ extension ContainerFormat {
     public func open(random: any RandomAccessInput) throws(ItemReadError) -> any Container {
         throw ItemReadError(status: .unsupported, reason: "this container format is not read with random access")
     }
+
+    /// One file through ``open(random:)``; several are refused (formats made of segments
+    /// implement this themselves).
+    public func open(segments: [any RandomAccessInput]) throws(ItemReadError) -> any Container {
+        guard segments.count == 1, let only = segments.first else {
+            throw ItemReadError(status: .unsupported, reason: "this container format reads one file; \(segments.count) were handed over")
+        }
+        return try open(random: only)
+    }
 }
 
 extension Container {

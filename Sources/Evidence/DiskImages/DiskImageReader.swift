@@ -9,8 +9,9 @@ import BlindfoldCore
 /// flagged; one whose metadata now belongs to another file is recorded and never read, since
 /// its data would be the other file's.
 ///
-/// A plain `Container`, so that it can later run behind a worker process like any other.
-public final class DiskImageReader: Container {
+/// A plain `Container`, run behind a container worker like any other (a worker taking over
+/// after a fault skips the partitions already done: ``PartitionedContainer``).
+public final class DiskImageReader: PartitionedContainer {
     /// One file system to list.
     private struct Volume {
         let handle: Int
@@ -63,6 +64,10 @@ public final class DiskImageReader: Container {
         self.diskLayout = DiskLayout(
             imageFormat: formatName, mediaSize: image.mediaSize, sectorSize: image.sectorSize,
             volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem)
+    }
+
+    public func skipPartitions(through index: Int) {
+        volumes.removeAll { volume in volume.partition.map { $0 <= index } ?? false }
     }
 
     public func next() -> ContainerStep {

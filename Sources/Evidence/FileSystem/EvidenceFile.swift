@@ -56,6 +56,10 @@ public struct EvidenceFile: ~Copyable {
 
     deinit { close(descriptor) }
 
+    /// The read-only descriptor, borrowed (open while the file is), to hand to a container
+    /// worker, which receives a duplicate and reads it without a path.
+    public var readOnlyDescriptor: Int32 { descriptor }
+
     /// Reads up to `buffer.count` bytes at `offset`, without moving the sequential position;
     /// 0 at or past the end of the file.
     public func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {

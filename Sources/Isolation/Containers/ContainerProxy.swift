@@ -27,26 +27,63 @@ final class ContainerProxy: Container {
     private var leftover: ArraySlice<UInt8> = []
     /// When the parser last made progress (monotonic seconds).
     private var lastProgress = MonotonicClock.now
+    /// What the parser may read from its files without output before that stops counting as
+    /// progress (twice the files' size, plus 64 MiB); nil for a container that is not files.
+    private let readAllowance: Int64?
+    /// The parser's reads as last reported, and as they were at its last output.
+    private var lastRead: Int64 = 0
+    private var readAtOutput: Int64 = 0
     private(set) var formatName = "unknown"
+    /// A disk image's layout, as the worker sent it when it opened the image.
+    private(set) var diskLayout: DiskLayout?
+    /// True when the container failed because its worker crashed, hung or ran out of memory
+    /// (not because the parser said so, nor because the scan was interrupted).
+    private(set) var workerLost = false
 
-    /// Opens the container `bytes` with the parser `formatID` in a worker from `pool`.
-    init(pool: ContainerWorkerPool, formatID: String, bytes: ContainerBytes) throws(ItemReadError) {
+    /// Opens the container `bytes` with the parser `formatID` in a worker from `pool`, leaving
+    /// out the file systems up to partition `skipThrough` (``PartitionedContainer``).
+    init(pool: ContainerWorkerPool, formatID: String, bytes: ContainerBytes, skipThrough: Int? = nil) throws(ItemReadError) {
         self.pool = pool
+        readAllowance = nil
+        switch bytes {
+        case .stream(let stream): input = stream
+        case .memory: input = nil
+        }
+        try start()
+        let reply: ContainerReply
+        switch bytes {
+        case .stream:
+            reply = exchange(.open(format: formatID, memory: false, size: 0, skipThrough: skipThrough), payload: nil)
+        case .memory(let memory):
+            reply = exchange(.open(format: formatID, memory: true, size: memory.count, skipThrough: skipThrough), payload: memory)
+        }
+        try opened(reply)
+    }
+
+    /// Opens the container made of `files` (evidence files the scanner opened) with the
+    /// parser `formatID` in a worker from `pool`: the worker is handed their read-only
+    /// descriptors, never a path.
+    init(pool: ContainerWorkerPool, formatID: String, files: [DescriptorSegment], skipThrough: Int? = nil) throws(ItemReadError) {
+        self.pool = pool
+        input = nil
+        readAllowance = 2 * files.reduce(0) { $0 + $1.size } + (64 << 20)
+        try start()
+        let command = ContainerCommand.openFiles(format: formatID, sizes: files.map(\.size), skipThrough: skipThrough)
+        try opened(exchange(command, payload: nil, descriptors: files.map(\.descriptor)))
+    }
+
+    /// Takes a worker from the pool.
+    private func start() throws(ItemReadError) {
         do throws(WorkerStartError) {
             worker = try pool.take()
         } catch {
             throw ItemReadError(
                 status: .unsupported, reason: "the container was not opened: no parser worker could be started (\(error.reasonWithoutRole))")
         }
-        let reply: ContainerReply
-        switch bytes {
-        case .stream(let stream):
-            input = stream
-            reply = exchange(.open(format: formatID, memory: false, size: 0), payload: nil)
-        case .memory(let memory):
-            input = nil
-            reply = exchange(.open(format: formatID, memory: true, size: memory.count), payload: memory)
-        }
+    }
+
+    /// Checks the worker's answer to an open.
+    private func opened(_ reply: ContainerReply) throws(ItemReadError) {
         switch reply {
         case .opened: return
         case .failure(let status, let reason, _):
@@ -147,13 +184,20 @@ final class ContainerProxy: Container {
     /// past the limit or the scan is interrupted, the worker is dropped, ``fate`` says why and
     /// the answer is that failure.
     private func exchange(
-        _ command: ContainerCommand, payload: UnsafeRawBufferPointer?, limit: Double? = nil
+        _ command: ContainerCommand, payload: UnsafeRawBufferPointer?, descriptors: [Int32] = [], limit: Double? = nil
     ) -> ContainerReply {
         guard let worker else { return failedReply }
         let limit = limit ?? pool.configuration.stallTimeout
         lastProgress = MonotonicClock.now
         guard send(command.encoded(payloadCount: payload?.count ?? 0), payload, to: worker, within: limit) else {
             return lose(.ended(worker.reap()))
+        }
+        for descriptor in descriptors {
+            do throws(DescriptorPassing.Failure) {
+                try DescriptorPassing.send(descriptor, over: worker.socket)
+            } catch {
+                return lose(.ended(worker.reap()))
+            }
         }
         return awaitReply(limit: limit)
     }
@@ -174,12 +218,24 @@ final class ContainerProxy: Container {
             guard let reply = try? reader.containerReply() else {
                 return lose(.ended(worker.terminate(reason: "sent a garbled answer")))
             }
-            if case .notes(let notes) = reply {
+            switch reply {
+            case .notes(let notes):
                 memberNotes = notes
                 continue
-            }
-            guard reply == .needBlock else {
+            case .layout(let layout):
+                diskLayout = layout
+                continue
+            case .progress(let read):
+                // Reading counts as progress up to the allowance, so a parser that reads the
+                // same blocks over and over still times out.
+                lastRead = read
+                if let readAllowance, read - readAtOutput <= readAllowance { lastProgress = MonotonicClock.now }
+                continue
+            case .needBlock:
+                break
+            default:
                 lastProgress = MonotonicClock.now
+                readAtOutput = lastRead
                 return reply
             }
             guard let input else { return lose(.ended(worker.terminate(reason: "asked for a block of a container in memory"))) }
@@ -215,9 +271,12 @@ final class ContainerProxy: Container {
             failure = (.skipped, "\(pool.configuration.stopReason()); the parser's worker was stopped")
         case .timedOut(let seconds):
             failure = (.limit, "container_timeout: the parser timed out (no member, member data or container block for \(Int(seconds)) s) and its worker was stopped; members listed before are kept")
+        case .ended(let how) where how == ChildStatus.memoryCapEnding:
+            failure = (.limit, "container_memory: the parser filled its worker's address space (--worker-memory) and the worker ended; members listed before are kept")
         case .ended(let how):
             failure = (.corrupt, "the parser crashed: its worker \(how) while reading this container; members listed before are kept")
         }
+        workerLost = !pool.configuration.shouldStop()
         fate = .failure(failure.0, failure.1)
         return .failure(failure.0, failure.1, format: formatName)
     }

@@ -10,11 +10,18 @@ import Evidence
 ///
 /// | scanner → worker | worker → scanner |
 /// |---|---|
-/// | `open` (format id, streamed or in memory with the bytes) | `opened`, or `failure` |
+/// | `open` (format id, streamed or in memory with the bytes) | `layout` (a disk image's), then `opened`; or `failure` |
+/// | `openFiles` (format id, each file's size), then one descriptor per file (`SCM_RIGHTS`) | the same |
 /// | `next` | `entry`, `end` or `failure`; a small member's entry is followed, unasked, by its data (see below) |
 /// | `read` (at most N bytes) | `data` (empty at the member's end, after `notes` when the parser has any) or `readFailure` |
 /// | `close` (the scanner stops early) | `closed` |
 /// | `block` / `blockFailure`, only as the answer to `needBlock` | `needBlock`, at any point before its answer |
+/// | | `progress` (bytes the parser read from its files so far), at any point |
+///
+/// `openFiles` hands the worker the read-only descriptors the scanner opened (one per segment
+/// of a split or multi-segment image), never a path: the parser reads them with `pread`. Both
+/// opens may say `skip through partition k`: a fresh worker then leaves out the file systems
+/// up to that partition, and goes on after the one whose parser took the last worker down.
 ///
 /// A member whose header declares at most ``prefetchLimit`` bytes is *pushed*: the worker sends
 /// its entry (marked so), then `data` frames without being asked, until an empty one (its end),
@@ -33,11 +40,18 @@ enum ContainerWire {
     static let maxDataFrame = 1 << 20
     /// The hello key a container worker announces (its value names the parser's identity).
     static let helloKey = "containers"
+    /// The most files (segments) one `openFiles` hands over.
+    static let maxFiles = 1024
+    /// A worker reading files by descriptor sends `progress` each time its parsers read this
+    /// many more bytes.
+    static let progressStep: Int64 = 16 << 20
 }
 
 /// What the scanner asks of a container worker.
 enum ContainerCommand: Equatable {
-    case open(format: String, memory: Bool, size: Int)
+    case open(format: String, memory: Bool, size: Int, skipThrough: Int?)
+    /// Random access to files on disk: their descriptors follow the frame, one per size.
+    case openFiles(format: String, sizes: [Int64], skipThrough: Int?)
     case next
     case read(maximum: Int)
     case block(count: Int)
@@ -52,6 +66,7 @@ enum ContainerCommand: Equatable {
         case .block: 4
         case .blockFailure: 5
         case .close: 6
+        case .openFiles: 7
         }
     }
 
@@ -61,10 +76,16 @@ enum ContainerCommand: Equatable {
         var writer = WireWriter()
         writer.bytes(ContainerWire.prefix + [kind])
         switch self {
-        case .open(let format, let memory, let size):
+        case .open(let format, let memory, let size, let skip):
             writer.string(format)
             writer.integer(memory ? 1 : 0)
             writer.integer(Int64(size))
+            writer.integer(Int64(skip ?? -1))
+        case .openFiles(let format, let sizes, let skip):
+            writer.string(format)
+            writer.integer(Int64(sizes.count))
+            for size in sizes { writer.integer(size) }
+            writer.integer(Int64(skip ?? -1))
         case .read(let maximum): writer.integer(Int64(maximum))
         case .block(let count): writer.integer(Int64(count))
         case .blockFailure(let status, let reason):
@@ -91,6 +112,11 @@ enum ContainerReply: Equatable {
     /// The current member's notes (``Container/memberNotes``), sent just before the empty
     /// `data` frame that ends a member, only when there are any.
     case notes([String])
+    /// A disk image's layout, sent just before `opened`.
+    case layout(DiskLayout)
+    /// The bytes the parser has read from its files so far, sent now and then while it works
+    /// without output (a file system's directory walk).
+    case progress(read: Int64)
 }
 
 extension WireWriter {
@@ -127,6 +153,12 @@ extension WireWriter {
             kind(19)
             integer(Int64(notes.count))
             for note in notes { string(note) }
+        case .layout(let layout):
+            kind(20)
+            data(DiskImageWire.encode(layout))
+        case .progress(let read):
+            kind(21)
+            integer(read)
         }
     }
 
@@ -151,6 +183,7 @@ extension WireWriter {
         optionalData(entry.linkTarget?.bytes)
         integer(entry.isHardLink ? 1 : 0)
         integer(entry.isEncrypted ? 1 : 0)
+        diskFields(of: entry)
     }
 }
 
@@ -165,12 +198,23 @@ extension WireReader {
             let memory = try integer() == 1
             let size = try integer()
             guard size >= 0, size <= Int64(Int.max) else { throw Malformed() }
-            return .open(format: format, memory: memory, size: Int(size))
+            return .open(format: format, memory: memory, size: Int(size), skipThrough: try skip())
         case 2: return .next
         case 3: return .read(maximum: Int(clamping: max(0, try integer())))
         case 4: return .block(count: Int(clamping: max(0, try integer())))
         case 5: return .blockFailure(try status(), try string(limit: 4096))
         case 6: return .close
+        case 7:
+            let format = try string(limit: 256)
+            let count = try integer()
+            guard (1...Int64(ContainerWire.maxFiles)).contains(count) else { throw Malformed() }
+            var sizes: [Int64] = []
+            for _ in 0..<count {
+                let size = try integer()
+                guard size >= 0 else { throw Malformed() }
+                sizes.append(size)
+            }
+            return .openFiles(format: format, sizes: sizes, skipThrough: try skip())
         default: throw Malformed()
         }
     }
@@ -196,6 +240,8 @@ extension WireReader {
             var notes: [String] = []
             for _ in 0..<count { notes.append(try string(limit: 4096)) }
             return .notes(notes)
+        case 20: return .layout(try DiskImageWire.decodeLayout(try data(limit: 1 << 20)))
+        case 21: return .progress(read: try integer())
         default: throw Malformed()
         }
     }
@@ -203,12 +249,18 @@ extension WireReader {
     /// Everything after what was read so far.
     mutating func rest() throws(Malformed) -> ArraySlice<UInt8> { try bytes(remaining) }
 
-    private mutating func status() throws(Malformed) -> ItemStatus {
+    private mutating func skip() throws(Malformed) -> Int? {
+        let skip = try integer()
+        guard skip >= -1, skip <= Int64(Int32.max) else { throw Malformed() }
+        return skip < 0 ? nil : Int(skip)
+    }
+
+    mutating func status() throws(Malformed) -> ItemStatus {
         guard let status = ItemStatus(rawValue: try string(limit: 64)) else { throw Malformed() }
         return status
     }
 
-    private mutating func data(limit: Int) throws(Malformed) -> [UInt8] {
+    mutating func data(limit: Int) throws(Malformed) -> [UInt8] {
         let count = try integer()
         guard count >= 0, count <= Int64(limit) else { throw Malformed() }
         return Array(try bytes(Int(count)))
@@ -225,9 +277,11 @@ extension WireReader {
         let link = try integer() == 1 ? PathBytes(try data(limit: 1 << 20)) : nil
         let hardLink = try integer() == 1
         let encrypted = try integer() == 1
-        return ContainerEntry(
+        var entry = ContainerEntry(
             name: name, kind: kind, declaredSize: size < 0 ? nil : size,
             mtime: hasTime ? Timestamp(seconds: seconds, nanoseconds: Int32(nanoseconds)) : nil,
             linkTarget: link, isHardLink: hardLink, isEncrypted: encrypted)
+        try readDiskFields(into: &entry)
+        return entry
     }
 }

@@ -1,4 +1,5 @@
 import BlindfoldCore
+import CProcess
 import Evidence
 import Glibc
 
@@ -20,6 +21,9 @@ public enum ContainerWorkerLoop {
     ) -> Int32 {
         let identities = formats.mapValues { _ in "1" }.merging([ContainerWire.helloKey: "1"]) { first, _ in first }
         guard WorkerLoop.start(memoryCap: memoryCap, parent: parent, identities: identities) else { return 0 }
+        // A parser that faults with its address space full hit the cap: the scanner records a
+        // memory limit for its container, not a crash.
+        cprocess_exit_on_memory_cap()
         let session = ContainerWorkerSession(formats: formats, memoryCap: memoryCap, faultInjection: faultInjection)
         do throws(ContainerWorkerSession.Stop) {
             while true { try session.serve() }
@@ -39,11 +43,13 @@ final class ContainerWorkerSession {
 
     private let formats: [String: any ContainerFormat]
     private let memoryCap: Int
-    private let faultInjection: Bool
+    let faultInjection: Bool
     private var container: (any Container)?
     /// Keeps the bytes of a container held in memory alive while its parser reads them.
     private var memory: OwnedBytes?
     private var scratch = OwnedBytes(count: ContainerWire.maxDataFrame + 1)
+    /// Bytes the parsers read from files handed over by descriptor (``ContainerReply/progress(read:)``).
+    var readFromFiles: Int64 = 0
 
     init(formats: [String: any ContainerFormat], memoryCap: Int, faultInjection: Bool) {
         self.formats = formats
@@ -55,7 +61,7 @@ final class ContainerWorkerSession {
     func serve() throws(Stop) {
         let (command, frame) = try Self.receive(limit: memoryCap)
         switch command {
-        case .open(let id, let inMemory, let size):
+        case .open(let id, let inMemory, let size, let skip):
             close()
             guard let format = formats[id] else {
                 return try reply(.failure(.unsupported, "the container worker has no parser '\(id)'", format: id))
@@ -65,20 +71,20 @@ final class ContainerWorkerSession {
                 if faultInjection { FaultInjection.trigger(Array(payload)) }
                 memory = OwnedBytes(payload)
             }
-            let answer: ContainerReply
-            do throws(ItemReadError) {
-                if let memory {
-                    container = try format.open(.memory(memory.view))
-                } else {
-                    container = try format.open(.stream(SocketInput(session: self)))
-                }
-                answer = .opened
-            } catch {
-                close()
-                let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
-                answer = .failure(status, reason, format: id)
+            try open(id: id, skip: skip) { () throws(ItemReadError) in
+                if let memory { return try format.open(.memory(memory.view)) }
+                return try format.open(.stream(SocketInput(session: self)))
             }
-            try reply(answer)
+        case .openFiles(let id, let sizes, let skip):
+            close()
+            let received = try receiveDescriptors(sizes.count)
+            guard let format = formats[id] else {
+                for descriptor in received { Glibc.close(descriptor) }
+                return try reply(.failure(.unsupported, "the container worker has no parser '\(id)'", format: id))
+            }
+            try open(id: id, skip: skip) { () throws(ItemReadError) in
+                try format.open(segments: try self.segments(received, sizes: sizes))
+            }
         case .next:
             guard let container else { throw .outOfProtocol }
             switch container.next() {
@@ -105,6 +111,25 @@ final class ContainerWorkerSession {
         case .block, .blockFailure:
             throw .outOfProtocol
         }
+    }
+
+    /// Opens a container with `opener`, leaves out the file systems up to partition `skip` (a
+    /// fresh worker going on past a parser's crash), and answers: its layout when it is a disk
+    /// image, then `opened`; or why it could not be opened.
+    private func open(id: String, skip: Int?, _ opener: () throws(ItemReadError) -> any Container) throws(Stop) {
+        let opened: any Container
+        readFromFiles = 0
+        do throws(ItemReadError) {
+            opened = try opener()
+        } catch {
+            close()
+            let (status, reason) = Self.memoryFailure(error.status, error.reason, cap: memoryCap)
+            return try reply(.failure(status, reason, format: id))
+        }
+        if let skip, let partitioned = opened as? any PartitionedContainer { partitioned.skipPartitions(through: skip) }
+        container = opened
+        if let layout = opened.diskLayout { try reply(.layout(layout)) }
+        try reply(.opened)
     }
 
     /// The next block of a streamed container, asked of the scanner.
@@ -175,7 +200,7 @@ final class ContainerWorkerSession {
         memory = nil
     }
 
-    private func reply(_ reply: ContainerReply) throws(Stop) {
+    func reply(_ reply: ContainerReply) throws(Stop) {
         var writer = WireWriter()
         writer.containerReply(reply)
         guard WorkerLoop.writeAll(writer.framed) else { throw .endOfInput }

@@ -7,7 +7,7 @@ import Evidence
 public struct IsolatedContainerFormat: ContainerFormat {
     /// The format as the scanner would run it in-process (used here for recognition only).
     public let inner: any ContainerFormat
-    /// The parser's name in the container worker (`archive`).
+    /// The parser's name in the container worker (`archive`, `disk-image`).
     public let id: String
     /// The workers.
     public let pool: ContainerWorkerPool
@@ -27,7 +27,25 @@ public struct IsolatedContainerFormat: ContainerFormat {
         inner.claims(memory: memory)
     }
 
+    /// A stream goes block by block to one worker; bytes in memory go whole to a worker, and
+    /// to a fresh one when a disk image's worker is lost and the partitions after the fault
+    /// are still to be read (``PartitionResumingProxy``).
     public func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container {
-        try ContainerProxy(pool: pool, formatID: id, bytes: bytes)
+        guard case .memory = bytes else { return try ContainerProxy(pool: pool, formatID: id, bytes: bytes) }
+        return try PartitionResumingProxy { [pool, id] (skip: Int?) throws(ItemReadError) in
+            try ContainerProxy(pool: pool, formatID: id, bytes: bytes, skipThrough: skip)
+        }
+    }
+
+    /// A file on disk (a disk image): the worker is handed its read-only descriptors, never a
+    /// path, and reads them with `pread`.
+    public func open(random: any RandomAccessInput) throws(ItemReadError) -> any Container {
+        guard let backed = random as? any DescriptorBackedInput else {
+            throw ItemReadError(status: .unsupported, reason: "the container's parser runs in a worker, which reads files on disk only")
+        }
+        let files = backed.files
+        return try PartitionResumingProxy { [pool, id] (skip: Int?) throws(ItemReadError) in
+            try ContainerProxy(pool: pool, formatID: id, files: files, skipThrough: skip)
+        }
     }
 }
