@@ -92,6 +92,9 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup(title: "Container parsers")
     var containers: ContainerArguments
+    @OptionGroup(title: "Disk images")
+    var diskImages: DiskImageArguments
+
     @OptionGroup(title: "External plugins")
     var external: ExternalPluginArguments
 
@@ -224,6 +227,7 @@ struct ScanCommand: ParsableCommand {
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
         let interrupt = InterruptFlag()
         containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
+        diskImages.apply(to: &configuration, interrupt: interrupt)
 
         configuration.shard = try ShardArguments.plan(
             shard, roots: rootPaths, options: configuration.walkOptions, resumingIn: resuming ? output.path : nil)

@@ -68,6 +68,9 @@ struct TriageCommand: ParsableCommand {
 
     @OptionGroup(title: "Container parsers")
     var containers: ContainerArguments
+    @OptionGroup(title: "Disk images")
+    var diskImages: DiskImageArguments
+
     @OptionGroup(title: "External plugins")
     var external: ExternalPluginArguments
 
@@ -110,6 +113,7 @@ struct TriageCommand: ParsableCommand {
         configuration.budgetSeconds = budget.seconds
         let interrupt = InterruptFlag()
         containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
+        diskImages.apply(to: &configuration, interrupt: interrupt)
 
         try output.create()
         for plugin in externals { plugin.host.setWorkParent(ExternalPluginArguments.workFolder(in: output.path)) }
