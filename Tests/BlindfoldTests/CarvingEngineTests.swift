@@ -52,6 +52,10 @@ struct CarvingEngineTests {
             samples.append(("mp4", try CarvingSamples.video("clip.mp4", in: workspace.url)))
             samples.append(("mov", try CarvingSamples.video("clip.mov", in: workspace.url)))
         }
+        // The thumbnail's EOI comes long before the outer JPEG's: a footer search would stop there.
+        let thumbnailed = try CarvingSamples.jpegWithThumbnail()
+        let firstEOI = try #require(CarvingSamples.offset(of: [0xFF, 0xD9], in: Data(thumbnailed)))
+        #expect(firstEOI + 2 < thumbnailed.count - 1000)
         var layout = SectorLayout(seed: 1)
         var expected: [String] = []
         for sample in samples {
@@ -175,6 +179,32 @@ struct CarvingEngineTests {
         broken.place(bmp, after: 0)
         broken.pad(600)
         #expect(Self.summary(try Self.carve(broken.bytes)) == ["\(offset + 1024)+\(png.count).png"])
+    }
+
+    @Test("Mutated pictures (bytes flipped, lengths and sizes rewritten): no crash, every item inside its region")
+    func mutations() throws {
+        let samples = [
+            try CarvingSamples.jpeg(), try CarvingSamples.png(), try CarvingSamples.gif(), try CarvingSamples.bmp(),
+            try CarvingSamples.webp(),
+        ]
+        var generator = SeededBytes(seed: 11)
+        for sample in samples {
+            for _ in 0..<300 {
+                var mutated = sample
+                for random in generator.next(4).map(Int.init) {
+                    let position = (random * 131 + Int(generator.next(1)[0])) % mutated.count
+                    mutated[position] = generator.next(1)[0]
+                }
+                let cut = Int(generator.next(1)[0]) % 4 == 0 ? Int(generator.next(1)[0]) : 0
+                var layout = SectorLayout(seed: 12)
+                layout.place(Array(mutated.dropLast(cut)))
+                let end = layout.bytes.count + 100
+                layout.pad(100)
+                for item in try Self.carve(layout.bytes) {
+                    #expect(item.offset >= 0 && item.offset + (item.length ?? 0) <= Int64(end))
+                }
+            }
+        }
     }
 
     @Test("Random noise: nothing is carved")

@@ -91,6 +91,7 @@ public final class Carver {
     /// Walks every format whose signature `head` carries; the first whole (or too large)
     /// item wins, and the search moves past it.
     private func examine(_ head: UnsafeRawBufferPointer, in region: CarvingRegion) throws(ItemReadError) -> CarvedItem? {
+        guard Self.mayStartItem(head) else { return nil }
         let start = position
         for walker in Self.walkers where walker.recognises(head) {
             let cap = walker.isVideo ? options.maxVideoBytes : options.maxItemBytes
@@ -108,6 +109,15 @@ public final class Carver {
             }
         }
         return nil
+    }
+
+    /// A first byte or a box type some format starts with: most sectors (zeros, noise, text)
+    /// are passed over with these few comparisons, before any walker is asked.
+    private static func mayStartItem(_ head: UnsafeRawBufferPointer) -> Bool {
+        switch head[0] {
+        case 0xFF, 0x89, UInt8(ascii: "G"), UInt8(ascii: "B"), UInt8(ascii: "R"): return true
+        default: return head[4] == UInt8(ascii: "f") && head[5] == UInt8(ascii: "t")
+        }
     }
 
     private func checkStop() throws(ItemReadError) {

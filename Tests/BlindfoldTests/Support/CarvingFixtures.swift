@@ -33,7 +33,7 @@ enum CarvingFixtures {
 
     /// A 48 MiB image with a DOS table: partition 1 FAT32 from sector 2048 holding a text file,
     /// four pictures and a video that are then deleted, and a PNG that stays allocated;
-    /// partition 2 without a file system holding a JPEG; space before partition 1 holding a
+    /// partition 2 without a file system holding a PNG named .jpg; space before partition 1 holding a
     /// PNG and, cut by the partition's start, the first kilobyte of a JPEG; space after
     /// partition 2 holding a PNG with a bad CRC.
     static func fat(in directory: URL) throws -> Image {
@@ -74,7 +74,8 @@ enum CarvingFixtures {
 
         let data = try Data(contentsOf: image)
         var carvable: [Placed] = []
-        for file in deleted + [("badge.png", "png", badge), ("holiday.jpg", "jpg", holiday)] {
+        // holiday.jpg is a PNG under a lying name (Fixtures/generate.py): carved by content, as .png.
+        for file in deleted + [("badge.png", "png", badge), ("holiday.jpg", "png", holiday)] {
             let offset = try #require(CarvingSamples.offset(of: file.bytes, in: data), "\(file.name) is not in the image")
             carvable.append(Placed(name: file.name, ext: file.ext, bytes: file.bytes, offset: offset))
         }

@@ -35,7 +35,7 @@ enum CarvingSamples {
     /// footer search would end the item at the inner EOI.
     static func jpegWithThumbnail() throws -> [UInt8] {
         let outer = try fixture("DCIM/100CAMERA/IMG_0002.jpg")
-        let inner = try fixture("DCIM/100CAMERA/holiday.jpg")
+        let inner = try jpeg()
         let length = inner.count + 2
         return [0xFF, 0xD8, 0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 0xFF)] + inner + outer.dropFirst(2)
     }
