@@ -10,12 +10,15 @@ public struct VirtualPath: Hashable, Sendable {
         /// Where the member sits inside a disk image (partition, file system, inode); nil for
         /// archive members.
         public var location: LayerLocation?
+        /// Where a member carved from a disk image's unallocated space lies; nil otherwise.
+        public var carved: CarvedLocation?
 
         /// A layer from its parts.
-        public init(format: String, member: PathBytes, location: LayerLocation? = nil) {
+        public init(format: String, member: PathBytes, location: LayerLocation? = nil, carved: CarvedLocation? = nil) {
             self.format = format
             self.member = member
             self.location = location
+            self.carved = carved
         }
     }
 

@@ -17,6 +17,7 @@ extension ItemRecord {
                 entry.add("member", layer.member.escaped)
                 if !layer.member.isValidUTF8 { entry.add("member_b64", layer.member.base64) }
                 layer.location?.add(to: &entry)
+                layer.carved?.add(to: &entry)
                 return entry.value
             }))
         }

@@ -33,7 +33,7 @@ public struct ManifestItem: Sendable, Hashable {
             layers.append(VirtualPath.Layer(
                 format: try layer.required("format", layer.string("format")),
                 member: try Self.bytes(&layer, "member", required: true),
-                location: try LayerLocation.read(from: &layer)))
+                location: try LayerLocation.read(from: &layer), carved: try CarvedLocation.read(from: &layer)))
         }
         let kindName = try reader.required("kind", reader.string("kind"))
         let kind = try reader.required("kind", ItemKind(rawValue: kindName))

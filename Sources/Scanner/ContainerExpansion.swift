@@ -140,7 +140,8 @@ extension ItemProcessor {
     /// (links and special members, encrypted data).
     static func memberRecord(_ entry: ContainerEntry, in container: VirtualPath, format: String) -> ItemRecord {
         var path = container
-        path.layers.append(VirtualPath.Layer(format: format, member: entry.name, location: entry.location))
+        path.layers.append(VirtualPath.Layer(
+            format: format, member: entry.name, location: entry.location, carved: entry.carved))
         var member = ItemRecord(path: path, kind: entry.kind)
         member.size = entry.declaredSize
         member.mtime = entry.mtime

@@ -102,6 +102,13 @@ public struct ScanConfiguration: Sendable {
         if let decoderWorkers { options.add("item_timeout_s", .double(decoderWorkers)) }
         options.add("containers", containerWorkers == nil ? "in-process" : "workers")
         if let containerWorkers { options.add("container_timeout_s", .double(containerWorkers)) }
+        // Carving belongs to the disk-image format (docs/DISK-IMAGES.md); off when images are not opened.
+        let carving = expandArchives ? containerFormats.lazy.compactMap { ($0.parsingFormat as? DiskImageFormat)?.carving }.first : nil
+        options.add("carve", carving?.enabled ?? false)
+        if let carving, carving.enabled {
+            options.add("carve_max_bytes", carving.maxItemBytes)
+            options.add("carve_max_video_bytes", carving.maxVideoBytes)
+        }
         var header = ScanHeader(
             tool: ScanHeader.Tool(version: toolVersion), started: started, roots: roots.map(\.escaped), plugins: plugins,
             hashSets: hashSets, limits: limits.namedValues.map { ScanHeader.Limit(name: $0.name, value: $0.value) },

@@ -22,27 +22,37 @@ struct ContainerArguments: ParsableArguments {
         }
     }
 
-    /// The container formats of the run: disk images (The Sleuth Kit), then archives
-    /// (libarchive), both behind container workers (each capped at `workerMemory` bytes of
-    /// address space, stopped when `interrupt` is raised), or both in-process.
-    func formats(workerMemory: Int, interrupt: InterruptFlag) -> [any ContainerFormat] {
-        guard !inProcess else { return [DiskImageFormat(), ArchiveFormat(), EmbeddedArchiveFormat()] }
+    /// The container formats of the run: disk images (The Sleuth Kit, read as `diskImages`
+    /// says), then archives (libarchive), all behind container workers (each capped at
+    /// `workerMemory` bytes of address space, stopped when `interrupt` is raised), or all
+    /// in-process.
+    func formats(
+        workerMemory: Int, interrupt: InterruptFlag, diskImages: DiskImageArguments, mediaFirst: Bool
+    ) -> [any ContainerFormat] {
+        let diskImage = diskImages.format(mediaFirst: mediaFirst, interrupt: interrupt)
+        guard !inProcess else { return [diskImage, ArchiveFormat(), EmbeddedArchiveFormat()] }
         let executable = SelfExecutable.current
         let arguments = ["--containers", "--worker-memory", String(workerMemory), "--parent", String(getpid())]
+            + diskImages.workerArguments(mediaFirst: mediaFirst)
         let pool = ContainerWorkerPool(configuration: ContainerWorkerConfiguration(
             executable: executable.path, arguments: executable.argv("blindfold", ["worker"] + arguments),
             stallTimeout: containerTimeout, shouldStop: { interrupt.isRaised },
             stopReason: { interrupt.listingReason }))
         return [
-            IsolatedContainerFormat(DiskImageFormat(), id: "disk-image", pool: pool),
+            IsolatedContainerFormat(diskImage, id: "disk-image", pool: pool),
             IsolatedContainerFormat(ArchiveFormat(), id: "archive", pool: pool),
             IsolatedContainerFormat(EmbeddedArchiveFormat(), id: "embedded", pool: pool),
         ]
     }
 
-    /// Sets the configuration's container formats and what the header says of them.
-    func apply(to configuration: inout ScanConfiguration, workerMemory: Int, interrupt: InterruptFlag) {
-        configuration.containerFormats = formats(workerMemory: workerMemory, interrupt: interrupt)
+    /// Sets the configuration's container formats and what the header says of them (for a
+    /// triage, ``ScanConfiguration/triage`` set before: an image's media files come first).
+    func apply(
+        to configuration: inout ScanConfiguration, workerMemory: Int, interrupt: InterruptFlag,
+        diskImages: DiskImageArguments
+    ) {
+        configuration.containerFormats = formats(
+            workerMemory: workerMemory, interrupt: interrupt, diskImages: diskImages, mediaFirst: configuration.triage)
         configuration.containerWorkers = inProcess ? nil : containerTimeout
     }
 }

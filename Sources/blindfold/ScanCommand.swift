@@ -92,6 +92,9 @@ struct ScanCommand: ParsableCommand {
 
     @OptionGroup(title: "Container parsers")
     var containers: ContainerArguments
+    @OptionGroup(title: "Disk images")
+    var diskImages: DiskImageArguments
+
     @OptionGroup(title: "External plugins")
     var external: ExternalPluginArguments
 
@@ -226,7 +229,7 @@ struct ScanCommand: ParsableCommand {
         configuration.signals = try perceptual.signals
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
-        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
+        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt, diskImages: diskImages)
 
         configuration.shard = try ShardArguments.plan(
             shard, roots: rootPaths, options: configuration.walkOptions, resumingIn: resuming ? output.path : nil)

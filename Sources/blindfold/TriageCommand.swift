@@ -68,6 +68,9 @@ struct TriageCommand: ParsableCommand {
 
     @OptionGroup(title: "Container parsers")
     var containers: ContainerArguments
+    @OptionGroup(title: "Disk images")
+    var diskImages: DiskImageArguments
+
     @OptionGroup(title: "External plugins")
     var external: ExternalPluginArguments
 
@@ -112,7 +115,7 @@ struct TriageCommand: ParsableCommand {
         configuration.skipPerceptualForKnownGood = perceptual.skipKnownGood
         configuration.decoderWorkers = perceptual.inProcess ? nil : perceptual.itemTimeout
         configuration.budgetSeconds = budget.seconds
-        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt)
+        containers.apply(to: &configuration, workerMemory: perceptual.workerMemory, interrupt: interrupt, diskImages: diskImages)
 
         try output.create()
         for plugin in externals { plugin.host.setWorkParent(ExternalPluginArguments.workFolder(in: output.path)) }

@@ -21,11 +21,16 @@ struct WorkerCommand: ParsableCommand {
     @Flag(name: .customLong("containers"), help: "Be a container worker (libarchive, The Sleuth Kit) instead of a decoder worker.")
     var containers = false
 
+    @OptionGroup var diskImages: DiskImageArguments
+
+    @Flag(name: .customLong("media-first"), help: "Container worker: list each file system's media files first (a triage).")
+    var mediaFirst = false
+
     func run() throws {
         if containers {
             let faults = ProcessInfo.processInfo.environment["BLINDFOLD_WORKER_FAULTS"] == "1"
             throw ExitCode(ContainerWorkerLoop.run(
-                formats: ["archive": ArchiveFormat(), "embedded": EmbeddedArchiveFormat(), "disk-image": DiskImageFormat()],
+                formats: ["archive": ArchiveFormat(), "embedded": EmbeddedArchiveFormat(), "disk-image": diskImages.format(mediaFirst: mediaFirst, interrupt: nil)],
                 memoryCap: perceptual.workerMemory, faultInjection: faults, parent: parent))
         }
         let plugins = PluginCatalog.workerPlugins(perceptual.selection)

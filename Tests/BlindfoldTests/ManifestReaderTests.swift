@@ -150,7 +150,8 @@ struct ManifestReaderTests {
             + #""pdq_distance":31,"pdq_quality":50,"pdq_dihedral":false,"#
             + #""vpdq_distance":31,"vpdq_quality":50,"vpdq_query_match":"80","vpdq_compared_match":"0","#
             + #""skip_known_good":true,"decoders":"workers","#
-            + #""item_timeout_s":12.5,"containers":"in-process"}}"#
+            + #""item_timeout_s":12.5,"containers":"in-process","#
+            + #""carve":true,"carve_max_bytes":67108864,"carve_max_video_bytes":4294967296}}"#
         #expect(header.manifestJSON.serialized == expected)
         #expect(try ScanHeader(manifestJSON: JSONValue(parsing: Array(expected.utf8))) == header)
     }

@@ -15,7 +15,7 @@ struct FuzzTarget: Sendable {
 
     /// Every target, in the order `make fuzz` runs them. A duplicate name is a programming error,
     /// caught by the regression test.
-    static let all: [FuzzTarget] = ImageDecodeTarget.targets + [ArchiveTarget.target, ManifestTarget.target]
+    static let all: [FuzzTarget] = ImageDecodeTarget.targets + [ArchiveTarget.target, CarvingTarget.target, ManifestTarget.target]
         + HashSetTarget.targets
 
     /// The target called `name`, or nil.

@@ -73,6 +73,10 @@ public protocol ContainerFormat: Sendable {
     ///   - head: the item's first bytes (at most the sniffing window).
     func access(mime: String?, head: UnsafeRawBufferPointer) -> ContainerAccess?
 
+    /// The format that parses: this one, or for a wrapper whose parser runs elsewhere (a
+    /// container worker) the format it wraps. The header reads a format's settings from it.
+    var parsingFormat: any ContainerFormat { get }
+
     /// Opens the container over its bytes.
     func open(_ bytes: ContainerBytes) throws(ItemReadError) -> any Container
 
@@ -90,4 +94,9 @@ public protocol ContainerFormat: Sendable {
     /// opens the files the scanner handed it by descriptor. The default reads one file with
     /// ``open(random:)`` and refuses several.
     func open(segments: [any RandomAccessInput]) throws(ItemReadError) -> any Container
+}
+
+extension ContainerFormat {
+    /// Itself: a format parses its own items unless it wraps another.
+    public var parsingFormat: any ContainerFormat { self }
 }

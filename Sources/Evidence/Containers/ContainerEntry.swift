@@ -20,6 +20,8 @@ public struct ContainerEntry: Sendable, Hashable {
     public var isDeleted: Bool = false
     /// Where a disk-image member sits (partition, file system, inode).
     public var location: LayerLocation?
+    /// Where a member carved from unallocated space lies in the disk image.
+    public var carved: CarvedLocation?
     /// Why the member's data is not read although it is a regular file (a deleted name whose
     /// metadata now belongs to another file): the status and reason its record gets.
     public var withheld: ItemReadError?

@@ -3,8 +3,16 @@ import BlindfoldCore
 /// Disk images (raw/dd) recognised by content and read through The Sleuth Kit: a file on disk
 /// with random access (never copied), a member from memory.
 public struct DiskImageFormat: ContainerFormat {
-    /// The disk image format.
-    public init() {}
+    /// Whether and how unallocated space is carved after the files (on by default).
+    public var carving: CarvingOptions
+    /// Each file system's media (by extension) before its other files: a triage's order.
+    public var mediaFirst: Bool
+
+    /// The disk image format, carving as `carving` says, in listing order unless `mediaFirst`.
+    public init(carving: CarvingOptions = CarvingOptions(), mediaFirst: Bool = false) {
+        self.carving = carving
+        self.mediaFirst = mediaFirst
+    }
 
     public func access(mime: String?, head: UnsafeRawBufferPointer) -> ContainerAccess? {
         DiskImageDetection.kind(mime: mime, head: head) == nil ? nil : .randomAccess
@@ -26,6 +34,6 @@ public struct DiskImageFormat: ContainerFormat {
         if let kind, let unread = kind.notYetRead {
             throw ItemReadError(status: .unsupported, reason: unread)
         }
-        return try DiskImageReader(input: random)
+        return try DiskImageReader(input: random, carving: carving, mediaFirst: mediaFirst)
     }
 }

@@ -9,11 +9,14 @@ import BlindfoldCore
 /// flagged; one whose metadata now belongs to another file is recorded and never read, since
 /// its data would be the other file's.
 ///
+/// After the files, unless carving is off, come the items carved from the space no file system
+/// lists (`DiskImageReader+Carving.swift`).
+///
 /// A plain `Container`, run behind a container worker like any other (a worker taking over
 /// after a fault skips the partitions already done: ``PartitionedContainer``).
 public final class DiskImageReader: PartitionedContainer {
     /// One file system to list.
-    private struct Volume {
+    struct Volume {
         let handle: Int
         let partition: Int?
         let offset: Int64
@@ -22,16 +25,27 @@ public final class DiskImageReader: PartitionedContainer {
 
     public let formatName = "raw"
     public let diskLayout: DiskLayout?
-    private let image: TSKImage
+    let image: TSKImage
+    let input: any RandomAccessInput
+    let carving: CarvingOptions
+    /// A triage's order: each file system's media names (by extension) before its others.
+    let mediaFirst: Bool
+    /// Every file system found, in table order, for carving their unallocated blocks.
+    let fileSystems: [Volume]
     private var volumes: [Volume]
     private var names: [TSKName] = []
     private var cursor = 0
     private var volume: Volume?
     private var incomplete: [String] = []
     private var pendingOpen: (handle: Int, inode: UInt64)?
+    private var carved: CarvedMembers?
 
-    /// Opens the image over `input` and finds its file systems.
-    public init(input: any RandomAccessInput) throws(ItemReadError) {
+    /// Opens the image over `input` and finds its file systems; `carving` says whether and
+    /// how its unallocated space is carved after its files, `mediaFirst` whether each file
+    /// system's pictures, videos and archives come before its other files (a triage).
+    public init(
+        input: any RandomAccessInput, carving: CarvingOptions = CarvingOptions(), mediaFirst: Bool = false
+    ) throws(ItemReadError) {
         let image = try TSKImage(input: input)
         var volumes: [Volume] = []
         var partitions: [DiskLayout.Partition] = []
@@ -60,6 +74,10 @@ public final class DiskImageReader: PartitionedContainer {
                 status: .unsupported, reason: "neither a volume system nor a file system The Sleuth Kit reads was found")
         }
         self.image = image
+        self.input = input
+        self.carving = carving
+        self.mediaFirst = mediaFirst
+        self.fileSystems = volumes
         self.volumes = volumes.reversed()
         self.diskLayout = DiskLayout(
             imageFormat: formatName, mediaSize: image.mediaSize, sectorSize: image.sectorSize,
@@ -74,6 +92,10 @@ public final class DiskImageReader: PartitionedContainer {
         pendingOpen = nil
         while cursor >= names.count {
             guard let nextVolume = volumes.popLast() else {
+                if carving.enabled && carved == nil {
+                    carved = CarvedMembers(input: input, regions: carvingRegions(), options: carving)
+                }
+                if let step = carved?.next() { return step }
                 if incomplete.isEmpty { return .end }
                 return .failure(.corrupt, "the file system \(incomplete.joined(separator: ", ")) could not be listed completely; the names before the damage are recorded")
             }
@@ -82,7 +104,7 @@ public final class DiskImageReader: PartitionedContainer {
                 incomplete.append(nextVolume.partition.map { "in partition \($0)" } ?? "at offset 0")
             }
             volume = nextVolume
-            names = listing.names
+            names = mediaFirst ? Self.mediaFirst(listing.names) : listing.names
             cursor = 0
         }
         let name = names[cursor]
@@ -100,6 +122,15 @@ public final class DiskImageReader: PartitionedContainer {
             pendingOpen = (volume.handle, name.inode)
         }
         return .entry(entry)
+    }
+
+    /// `names` with those whose extension is a picture's, a video's or an archive's first,
+    /// each group in its listing order.
+    private static func mediaFirst(_ names: [TSKName]) -> [TSKName] {
+        let isMedia = names.map { name in
+            PathBytes(name.path).fileExtension.map { TriagePriority.mediaExtensions.contains($0) } ?? false
+        }
+        return names.indices.filter { isMedia[$0] }.map { names[$0] } + names.indices.filter { !isMedia[$0] }.map { names[$0] }
     }
 
     /// Why a regular file's data is not read: a deleted name whose metadata is gone or now
@@ -120,6 +151,7 @@ public final class DiskImageReader: PartitionedContainer {
     }
 
     public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        if let carved { return try carved.readData(into: buffer) }
         if let (handle, inode) = pendingOpen {
             pendingOpen = nil
             try image.openFile(handle, inode: inode)

@@ -159,6 +159,32 @@ final class TSKImage {
         return TSK_WALK_CONT
     }
 
+    /// The file system's unallocated blocks as runs of consecutive blocks, in byte offsets
+    /// from the image's start (TSK's block walk, addresses only), and the bytes the file
+    /// system spans. Stops early, with the runs found so far, when `shouldStop` says so.
+    func unallocatedRuns(_ handle: Int, shouldStop: @escaping () -> Bool) -> (runs: [(offset: Int64, length: Int64)], span: Int64) {
+        let fileSystem = fileSystems[handle]
+        let collector = TSKBlockRuns(blockSize: Int64(fileSystem.pointee.block_size), shouldStop: shouldStop)
+        let flags = TSK_FS_BLOCK_WALK_FLAG_ENUM(
+            rawValue: TSK_FS_BLOCK_WALK_FLAG_UNALLOC.rawValue | TSK_FS_BLOCK_WALK_FLAG_AONLY.rawValue)
+        let failed = withExtendedLifetime(collector) {
+            tsk_fs_block_walk(
+                fileSystem, fileSystem.pointee.first_block, fileSystem.pointee.last_block_act, flags,
+                Self.blockCallback, Unmanaged.passUnretained(collector).toOpaque()) != 0
+        }
+        if failed { tsk_error_reset() }
+        let base = Int64(fileSystem.pointee.offset)
+        let span = Int64(fileSystem.pointee.block_count) * collector.blockSize
+        return (collector.runs.map { (offset: base + $0.first * collector.blockSize, length: $0.count * collector.blockSize) }, span)
+    }
+
+    private static let blockCallback: @convention(c) (UnsafePointer<TSK_FS_BLOCK>?, UnsafeMutableRawPointer?) -> TSK_WALK_RET_ENUM = {
+        block, context in
+        guard let block, let context else { return TSK_WALK_STOP }
+        let collector = Unmanaged<TSKBlockRuns>.fromOpaque(context).takeUnretainedValue()
+        return collector.add(Int64(block.pointee.addr)) ? TSK_WALK_CONT : TSK_WALK_STOP
+    }
+
     private static func kind(of type: TSK_FS_META_TYPE_ENUM) -> ItemKind {
         switch type {
         case TSK_FS_META_TYPE_REG: .file
@@ -217,6 +243,30 @@ final class TSKImage {
 /// Gathers the names TSK's directory walk reports (the walk's context object).
 private final class TSKNameCollector {
     var names: [TSKName] = []
+}
+
+/// Coalesces the block addresses TSK's block walk reports into runs (the walk's context object).
+private final class TSKBlockRuns {
+    let blockSize: Int64
+    private let shouldStop: () -> Bool
+    private(set) var runs: [(first: Int64, count: Int64)] = []
+    private var reported = 0
+
+    init(blockSize: Int64, shouldStop: @escaping () -> Bool) {
+        self.blockSize = max(1, blockSize)
+        self.shouldStop = shouldStop
+    }
+
+    /// Adds one unallocated block; false when the walk is to stop.
+    func add(_ address: Int64) -> Bool {
+        if let last = runs.last, last.first + last.count == address {
+            runs[runs.count - 1].count += 1
+        } else {
+            runs.append((address, 1))
+        }
+        reported += 1
+        return reported % 65_536 != 0 || !shouldStop()
+    }
 }
 
 /// One name a file system lists, as TSK reports it.

@@ -3,7 +3,8 @@ import Evidence
 import Foundation
 
 /// The parts of ``ContainerWire`` that only disk images use: a member's deleted flag, why its
-/// data is withheld, and where it sits (``LayerLocation``); and the image's ``DiskLayout``.
+/// data is withheld, where it sits (``LayerLocation``) and, for a carved member, where its
+/// bytes lie (``CarvedLocation``); and the image's ``DiskLayout``.
 ///
 /// Locations and layouts travel as JSON of their `Codable` form, so a field added to either
 /// reaches the scanner without a change here. Both hold numbers and format names only.
@@ -27,7 +28,8 @@ enum DiskImageWire {
 }
 
 extension WireWriter {
-    /// Appends the entry's disk-image fields: deleted, withheld (status, reason), location.
+    /// Appends the entry's disk-image fields: deleted, withheld (status, reason), location,
+    /// carved location.
     mutating func diskFields(of entry: ContainerEntry) {
         integer(entry.isDeleted ? 1 : 0)
         integer(entry.withheld == nil ? 0 : 1)
@@ -37,6 +39,8 @@ extension WireWriter {
         }
         integer(entry.location == nil ? 0 : 1)
         if let location = entry.location { data(DiskImageWire.json(location)) }
+        integer(entry.carved == nil ? 0 : 1)
+        if let carved = entry.carved { data(DiskImageWire.json(carved)) }
     }
 }
 
@@ -49,6 +53,9 @@ extension WireReader {
         }
         if try integer() == 1 {
             entry.location = try DiskImageWire.decode(LayerLocation.self, try data(limit: 1 << 16))
+        }
+        if try integer() == 1 {
+            entry.carved = try DiskImageWire.decode(CarvedLocation.self, try data(limit: 1 << 16))
         }
     }
 }

@@ -23,6 +23,8 @@ public struct IsolatedContainerFormat: ContainerFormat {
         inner.access(mime: mime, head: head)
     }
 
+    public var parsingFormat: any ContainerFormat { inner.parsingFormat }
+
     public func claims(memory: UnsafeRawBufferPointer) -> Bool {
         inner.claims(memory: memory)
     }

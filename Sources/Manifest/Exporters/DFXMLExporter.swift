@@ -30,6 +30,10 @@ public struct DFXMLExporter: ManifestExporter {
         if let mtime = record.mtime { text += "    <mtime>\(mtime.rfc3339)</mtime>\n" }
         if let target = record.linkTarget { text += "    <link_target>\(Self.escape(target.escaped))</link_target>\n" }
         if let description = record.description { text += "    <libmagic>\(Self.escape(description))</libmagic>\n" }
+        // A carved item is one run of the innermost disk image's bytes.
+        if let carved = record.path.layers.last?.carved, let length = carved.length {
+            text += "    <byte_runs><byte_run file_offset=\"0\" img_offset=\"\(carved.offset)\" len=\"\(length)\"/></byte_runs>\n"
+        }
         for output in record.hashes {
             guard case .hex(let value) = output.value, ["md5", "sha1", "sha256"].contains(output.key) else { continue }
             text += "    <hashdigest type=\"\(output.key)\">\(value)</hashdigest>\n"

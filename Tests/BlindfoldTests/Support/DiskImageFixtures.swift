@@ -74,14 +74,21 @@ enum DiskImageFixtures {
         let replacement = directory.appendingPathComponent("replacement.bin")
         try Data(generator.next(9_000)).write(to: replacement)
         let image = directory.appendingPathComponent("fs.ext4")
-        try shell(
-            "E2FSPROGS_FAKE_TIME=1714564800 mkfs.ext4 -q -F -T small -U 0b5e55ed-0000-4000-8000-000000000014 "
-                + "-E root_owner=0:0,hash_seed=0b5e55ed-0000-4000-8000-000000000014 -d '\(tree.path)' '\(image.path)' 4M")
+        try makeExt4(from: tree, at: image, uuidTail: "000000000014")
         // In this order: the new name goes where no deleted name is, so both deleted names stay.
         try shell("debugfs -w -R 'rm DCIM/old.bin' '\(image.path)' 2>/dev/null")
         try shell("debugfs -w -R 'write \(replacement.path) a-replacement-with-a-longer-name.bin' '\(image.path)' 2>/dev/null")
         try shell("debugfs -w -R 'rm gone.bin' '\(image.path)' 2>/dev/null")
         return image
+    }
+
+    /// `mkfs.ext4 -d TREE` into a 4 MiB `image` at a fixed time, UUID and hash seed (ending in
+    /// `uuidTail`), so every build is the same; `options` are added (`-b 1024`).
+    static func makeExt4(from tree: URL, at image: URL, uuidTail: String, options: String = "") throws {
+        let uuid = "0b5e55ed-0000-4000-8000-" + uuidTail
+        try shell(
+            "E2FSPROGS_FAKE_TIME=1714564800 mkfs.ext4 -q -F -T small \(options) -U \(uuid) "
+                + "-E root_owner=0:0,hash_seed=\(uuid) -d '\(tree.path)' '\(image.path)' 4M")
     }
 
     /// One line of `fls -r -p`.
