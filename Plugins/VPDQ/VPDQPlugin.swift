@@ -4,7 +4,10 @@ import VideoDecoding
 
 /// The `vpdq` plugin: Meta's vPDQ for every video item (PDQ of frames sampled as the reference
 /// samples them), with the stream's facts. Runs in the decoder workers like the image plugins.
-public struct VPDQPlugin: WholeItemPlugin {
+/// A video that is a file on disk is read from the scanner's read-only descriptor (handed to the
+/// worker over its socket), whatever its size; one in memory (an archive member) is buffered up
+/// to ``memoryBytes``.
+public struct VPDQPlugin: DescriptorReadingPlugin {
     /// The options vPDQ declares.
     public enum Option {
         /// `--vpdq-interval`: seconds between hashed frames (0 = every frame).
@@ -12,27 +15,44 @@ public struct VPDQPlugin: WholeItemPlugin {
             name: "interval", flag: "vpdq-interval", defaultValue: .integer(1),
             help: "Seconds between the video frames vPDQ hashes, chosen as the reference chooses them (0 = every frame).",
             changesOutput: true)
+        /// `--vpdq-memory-bytes`: the most bytes of a video held in memory (archive members).
+        public static let memoryBytes = PluginOption(
+            name: "memory_bytes", flag: "vpdq-memory-bytes", defaultValue: .integer(Int(HashPluginDescriptor.standardWholeItemCap)),
+            help: "The most bytes of a video in an archive held in memory for vPDQ (larger ones are recorded 'limit'); videos that are files are read from their descriptor, whatever their size.",
+            changesOutput: false)
         /// Every option, in the header's order.
-        public static let all = [interval]
+        public static let all = [interval, memoryBytes]
     }
 
     /// Seconds between hashed frames; 0 hashes every frame.
     public let secondsPerHash: Int
     /// Frames declaring more pixels than this are refused (`limit`).
     public let maxPixels: Int
+    /// The most bytes of a video held in memory (a member); files are read from their descriptor.
+    public let memoryBytes: Int
 
     /// A plugin sampling every `secondsPerHash` seconds.
-    public init(secondsPerHash: Int = 1, maxPixels: Int = 100_000_000) {
+    public init(secondsPerHash: Int = 1, maxPixels: Int = 100_000_000, memoryBytes: Int = Int(HashPluginDescriptor.standardWholeItemCap)) {
         self.secondsPerHash = max(secondsPerHash, 0)
         self.maxPixels = maxPixels
+        self.memoryBytes = max(memoryBytes, 1)
     }
 
     public var descriptor: HashPluginDescriptor {
         HashPluginDescriptor(
             id: VPDQSignal.Key.features, version: "1",
             summary: "vPDQ video hash (PDQ of one frame every \(secondsPerHash) s, as the reference samples) and the stream's facts",
-            accepts: MIMEFilter(["video/*"]), inputMode: .wholeItem, outputKeys: VPDQSignal.Key.all,
-            options: Option.all, settings: [Option.interval.name: .integer(secondsPerHash)])
+            accepts: MIMEFilter(["video/*"]), sizeCap: Int64(memoryBytes), inputMode: .wholeItem, outputKeys: VPDQSignal.Key.all,
+            options: Option.all,
+            settings: [Option.interval.name: .integer(secondsPerHash), Option.memoryBytes.name: .integer(memoryBytes)])
+    }
+
+    /// Decodes the video file open on `descriptor` (read with `pread`, never buffered whole).
+    public func outcome(forDescriptor descriptor: Int32, context: ItemContext) -> PluginOutcome {
+        guard let source = DescriptorVideoSource(descriptor: descriptor) else {
+            return .failure(PluginFailure(status: .unreadable, reason: "the video's descriptor is not a readable regular file"))
+        }
+        return outcome(for: source)
     }
 
     /// Decodes one video's bytes (held in memory) and hashes its sampled frames.

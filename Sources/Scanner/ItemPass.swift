@@ -10,9 +10,13 @@ final class ItemPass {
     private let analysis: ItemAnalysis
     private var sessions: ItemAnalysis.Sessions = []
     private var parallel = false
+    /// The evidence file, when the item is one (descriptor-reading plugins read it themselves).
+    private let file: (any ItemFile)?
 
-    init(analysis: ItemAnalysis) {
+    /// A pass of `analysis` over one item; `file` when the item is a file on disk.
+    init(analysis: ItemAnalysis, file: (any ItemFile)? = nil) {
         self.analysis = analysis
+        self.file = file
     }
 
     /// Identifies the item from `head` (its first bytes), opens the sessions that apply to it
@@ -20,7 +24,7 @@ final class ItemPass {
     func begin(head: UnsafeRawBufferPointer, sniffer: TypeSniffer?, record: inout ItemRecord) {
         analysis.identify(head, with: sniffer, into: &record)
         let declaredSize = record.size
-        sessions = analysis.sessions(for: record, size: declaredSize)
+        sessions = analysis.sessions(for: record, size: declaredSize, file: file)
         parallel = sessions.count > 1 && (declaredSize ?? 0) >= analysis.configuration.parallelDigestThreshold
         feed(head)
     }

@@ -56,6 +56,14 @@ public struct EvidenceFile: ~Copyable {
 
     deinit { close(descriptor) }
 
+    /// Calls `body` with the read-only descriptor (`O_RDONLY`), for a reader that must be lent
+    /// the file itself (a decoder worker is handed a duplicate over its socket). Valid only during
+    /// the call; `body` must not close it, and must read with `pread` (the sequential position is
+    /// the scanner's).
+    public func withReadOnlyDescriptor<Result>(_ body: (Int32) -> Result) -> Result {
+        body(descriptor)
+    }
+
     /// Reads up to `buffer.count` bytes at `offset`, without moving the sequential position;
     /// 0 at or past the end of the file.
     public func read(at offset: Int64, into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {

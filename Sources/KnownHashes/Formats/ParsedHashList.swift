@@ -15,6 +15,8 @@ struct ParsedHashList {
     var tables: [DigestRecords] = DigestAlgorithm.allCases.map { DigestRecords(algorithm: $0) }
     /// PDQ entries.
     var pdq: [PDQRecord] = []
+    /// Listed videos (vPDQ lists), their frames in order.
+    var videos: [VPDQListFormat.Video] = []
     /// Entry labels; index 0 is "no label".
     private(set) var labels: [EntryLabel] = [EntryLabel()]
     private var labelIndex: [EntryLabel: UInt16] = [EntryLabel(): 0]

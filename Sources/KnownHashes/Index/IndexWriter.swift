@@ -27,6 +27,8 @@ enum IndexWriter {
             sections.append((.digests, table.algorithm.indexNumber, length, table.count))
         }
         if !list.pdq.isEmpty { sections.append((.pdq, 0, IndexLayout.pdqSectionLength(count: list.pdq.count), list.pdq.count)) }
+        let frames = list.videos.reduce(0) { $0 + $1.features.count }
+        if !list.videos.isEmpty { sections.append((.vpdq, 0, IndexLayout.vpdqSectionLength(count: frames), frames)) }
         var offsets: [Int] = []
         var next = IndexLayout.aligned(IndexLayout.headerSize + sections.count * IndexLayout.directoryEntrySize)
         for section in sections {
@@ -53,6 +55,10 @@ enum IndexWriter {
             try output.pad(to: IndexLayout.sectionAlignment)
             try writePDQ(list.pdq, to: output)
         }
+        if !list.videos.isEmpty {
+            try output.pad(to: IndexLayout.sectionAlignment)
+            try writeVPDQ(list.videos, frames: frames, to: output)
+        }
         try output.pad(to: IndexLayout.sectionAlignment)
 
         var header = IndexLayout.magic
@@ -70,7 +76,37 @@ enum IndexWriter {
         var counts: [String: Int] = [:]
         for table in tables { counts[table.algorithm.rawValue] = table.count }
         if !list.pdq.isEmpty { counts["pdq"] = list.pdq.count }
+        if !list.videos.isEmpty {
+            counts["vpdq_videos"] = list.videos.count
+            counts["vpdq_frames"] = frames
+        }
         return counts
+    }
+
+    /// Every listed video's frames as they are in the list (duplicates and low-quality frames
+    /// included: the comparison drops them, as it does for the text list).
+    private static func writeVPDQ(_ videos: [VPDQListFormat.Video], frames: Int, to output: IndexFileOutput) throws(HashSetError) {
+        let start = output.position
+        try output.write(UInt64(frames))
+        try output.write(UInt32(videos.count))
+        try output.write(UInt32(0))
+        var words: [UInt64] = []
+        words.reserveCapacity(frames * 4)
+        var qualities: [UInt8] = []
+        var owners: [UInt32] = []
+        for (number, video) in videos.enumerated() {
+            for feature in video.features {
+                let hash = feature.hash.words
+                words.append(contentsOf: [hash.0, hash.1, hash.2, hash.3])
+                qualities.append(UInt8(clamping: feature.quality))
+                owners.append(UInt32(number))
+            }
+        }
+        try writeLittleEndian(words, to: output)
+        try output.write(qualities)
+        try output.pad(to: 4)
+        try writeLittleEndian(owners, to: output)
+        assert(output.position - start == IndexLayout.vpdqSectionLength(count: frames))
     }
 
     private static func writeDigests(_ table: DigestRecords, to output: IndexFileOutput) throws(HashSetError) {
