@@ -13,9 +13,9 @@ import BlindfoldCore
 ///    nothing before the handshake deadline, or whose identity for a plugin differs from the
 ///    one the manifest header records.
 /// 2. Request (scanner → worker): `BFWQ`, plugin id, MIME type, declared size (-1 unknown),
-///    payload (length, bytes).
-/// 2b. Descriptor request (scanner → worker): `BFWD`, plugin id, MIME type, declared size, and
-///    nothing after: the frame ends there. Right after it the scanner sends the item's
+///    flags (bit 0: a triage's first pass, ``ItemContext/firstPass``), payload (length, bytes).
+/// 2b. Descriptor request (scanner → worker): `BFWD`, plugin id, MIME type, declared size,
+///    flags, and nothing after: the frame ends there. Right after it the scanner sends the item's
 ///    read-only descriptor as one marker byte with `SCM_RIGHTS` (``DescriptorPassing``). The
 ///    worker reads exactly the frame's length, never past it (a plain read of the marker byte
 ///    would drop the descriptor), then receives the descriptor, checks that it is a regular
@@ -71,6 +71,7 @@ struct WorkerRequest {
         writer.string(pluginID)
         writer.string(context.mime ?? "")
         writer.integer(context.size ?? -1)
+        writer.integer(context.firstPass ? 1 : 0)
         if !announcesDescriptor { writer.integer(Int64(payload.count)) }
         var frame = WireWriter()
         frame.integer(Int64(writer.buffer.count + payload.count))
@@ -218,6 +219,7 @@ public struct WireReader {
         let id = try string(limit: 256)
         let mime = try string(limit: 1024)
         let size = try integer()
+        let flags = try integer()
         var payload: [UInt8] = []
         if announcesDescriptor {
             guard remaining == 0 else { throw Malformed() }
@@ -226,8 +228,8 @@ public struct WireReader {
             guard count >= 0, count <= Int64(Int.max) else { throw Malformed() }
             payload = Array(try bytes(Int(count)))
         }
-        return WorkerRequest(pluginID: id, context: ItemContext(mime: mime.isEmpty ? nil : mime, size: size < 0 ? nil : size),
-                             payload: payload, announcesDescriptor: announcesDescriptor)
+        let context = ItemContext(mime: mime.isEmpty ? nil : mime, size: size < 0 ? nil : size, firstPass: flags & 1 != 0)
+        return WorkerRequest(pluginID: id, context: context, payload: payload, announcesDescriptor: announcesDescriptor)
     }
 
     /// A response.

@@ -21,8 +21,8 @@ struct ItemAnalysis {
 
     /// Fresh sessions of every plugin that applies to the item. When the item is a file on disk
     /// (`file`), a plugin that reads descriptors gets the file's descriptor instead of its bytes.
-    func sessions(for record: ItemRecord, size: Int64?, file: (any ItemFile)? = nil) -> Sessions {
-        let context = ItemContext(mime: record.mime, size: size)
+    func sessions(for record: ItemRecord, size: Int64?, file: (any ItemFile)? = nil, firstPass: Bool = false) -> Sessions {
+        let context = ItemContext(mime: record.mime, size: size, firstPass: firstPass)
         var sessions: Sessions = []
         for plugin in configuration.registry.plugins where plugin.descriptor.applies(to: context) {
             if let file, let reader = plugin as? any DescriptorReadingPlugin, reader.readsDescriptors {

@@ -20,6 +20,13 @@ enum PluginCatalog {
         var vpdqInterval: Int? = 1
         /// The most bytes of a video held in memory for vPDQ (archive members).
         var vpdqMemoryBytes = Int(HashPluginDescriptor.standardWholeItemCap)
+        /// The seconds of each video hashed in a triage's first pass.
+        var vpdqFirstSeconds = 30
+
+        /// vPDQ as selected (whether or not the scan runs it).
+        func vpdq(interval: Int) -> VPDQPlugin {
+            VPDQPlugin(secondsPerHash: interval, maxPixels: maxPixels, memoryBytes: vpdqMemoryBytes, firstSeconds: vpdqFirstSeconds)
+        }
     }
 
     /// The digest plugins, which `verify` runs again on the evidence.
@@ -34,7 +41,7 @@ enum PluginCatalog {
         if let pdq = selection.pdq { plugins.append(PDQPlugin(options: pdq)) }
         if selection.phash { plugins.append(PHashPlugin(maxPixels: selection.maxPixels)) }
         if let interval = selection.vpdqInterval {
-            plugins.append(VPDQPlugin(secondsPerHash: interval, maxPixels: selection.maxPixels, memoryBytes: selection.vpdqMemoryBytes))
+            plugins.append(selection.vpdq(interval: interval))
         }
         return plugins
     }
@@ -44,7 +51,7 @@ enum PluginCatalog {
     static func workerPlugins(_ selection: Selection) -> [any WholeItemPlugin] {
         [PDQPlugin(options: selection.pdq ?? PDQOptions(maxPixels: selection.maxPixels)),
          PHashPlugin(maxPixels: selection.maxPixels),
-         VPDQPlugin(secondsPerHash: selection.vpdqInterval ?? 1, maxPixels: selection.maxPixels, memoryBytes: selection.vpdqMemoryBytes)]
+         selection.vpdq(interval: selection.vpdqInterval ?? 1)]
     }
 
     /// Every option a plugin of this binary declares, for the command line's help and checks.

@@ -99,8 +99,8 @@ struct VPDQHandOffTests {
         defer { close(file) }
         let request = WorkerRequest(pluginID: "vpdq", context: ItemContext(mime: "video/mp4", size: 10), payload: [], announcesDescriptor: true)
         let frame = request.encodedHeader()
-        // magic 4, id 8+4, mime 8+9, size 8: no payload length.
-        #expect(WireReader.integer(frame[0..<8]) == 41 && frame.count == 49)
+        // magic 4, id 8+4, mime 8+9, size 8, flags 8: no payload length.
+        #expect(WireReader.integer(frame[0..<8]) == 49 && frame.count == 57)
         let (left, right) = try DescriptorPassingTests.socketPair()
         defer { close(left); close(right) }
         #expect(frame.withUnsafeBytes { send(left, $0.baseAddress, $0.count, 0) } == frame.count)

@@ -74,7 +74,7 @@ struct VPDQIndexExportTests {
         try FileManager.default.createDirectory(at: lists, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: work.child("first").appendingPathComponent(frameFile), to: lists.appendingPathComponent("known.vpdq.txt"))
         let index = work.child("known.bfhs").path
-        let imported = try ProcessRunner.blindfold(["hashset", "import", lists.path, "--name", "known-videos", "--role", "known-bad", "-o", index])
+        let imported = try ProcessRunner.blindfold(["hashset", "import", lists.path, "--name", "lists", "--role", "known-bad", "-o", index])
         #expect(imported.exitCode == 0, "\(imported.stderr)")
         #expect(imported.stdout.contains("vpdq_frames 4, vpdq_videos 1"), "\(imported.stdout)")
 
@@ -85,6 +85,10 @@ struct VPDQIndexExportTests {
         #expect(listMatches.count == 1 && listMatches.first?["query_match"] as? Double == 100)
         #expect(listMatches.first?["category"] as? String == "known.vpdq.txt")
         #expect(NSArray(array: listMatches).isEqual(to: indexMatches), "\(listMatches) \(indexMatches)")
+        // The header names the same set (the list's digest), read from the index.
+        let listSet = try #require((fromList.header["hashsets"] as? [[String: Any]])?.first)
+        let indexSet = try #require((fromIndex.header["hashsets"] as? [[String: Any]])?.first)
+        #expect(listSet["sha256"] as? String == indexSet["sha256"] as? String && indexSet["format"] as? String == "bfhs:vpdq")
 
         // DFXML: the frame file by path, SHA-256 and frame count, valid against the schema.
         let manifestPath = work.child("index").appendingPathComponent("manifest.jsonl").path
