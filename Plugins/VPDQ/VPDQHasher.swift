@@ -12,6 +12,8 @@ public struct VPDQResult: Sendable {
     public var end: VideoDecoder.End
     /// Frames decoded, sampled or not.
     public var framesDecoded: Int
+    /// True when hashing stopped at the first seconds asked for, before the video's end.
+    public var cutShort = false
 }
 
 /// vPDQ as the reference computes it: decode every frame, pick frames by ``FrameSampling``,
@@ -22,18 +24,27 @@ public enum VPDQHasher {
     ///
     /// - Parameter secondsPerHash: the sampling interval in seconds; 0 hashes every frame.
     /// - Parameter maxPixels: frames declaring more pixels are refused.
-    public static func hash(_ source: any VideoByteSource, secondsPerHash: Double, maxPixels: Int) throws(VideoDecodeError) -> VPDQResult {
+    /// - Parameter firstSeconds: when given, only frames whose time is below it are hashed, and
+    ///   decoding stops at the first sampled frame past it (``VPDQResult/cutShort``).
+    public static func hash(
+        _ source: any VideoByteSource, secondsPerHash: Double, maxPixels: Int, firstSeconds: Int? = nil
+    ) throws(VideoDecodeError) -> VPDQResult {
         let decoder = try VideoDecoder(source: source, maxPixels: maxPixels)
         let rate = decoder.info.frameRate
         let sampling = FrameSampling(secondsPerHash: secondsPerHash, frameRate: rate)
         var features: [VPDQFeature] = []
+        var cutShort = false
         let end = decoder.decode(sampling: sampling) { number, image in
+            if let firstSeconds, Double(number) >= Double(firstSeconds) * rate {
+                cutShort = true
+                return false
+            }
             let result = PDQHasher.hash(image)
             features.append(VPDQFeature(
                 frameNumber: number, quality: result.quality, hash: result.hash,
                 timestamp: FrameSampling.timestamp(frame: number, frameRate: rate)))
             return true
         }
-        return VPDQResult(info: decoder.info, features: features, end: end, framesDecoded: decoder.framesDecoded)
+        return VPDQResult(info: decoder.info, features: features, end: end, framesDecoded: decoder.framesDecoded, cutShort: cutShort)
     }
 }

@@ -56,10 +56,15 @@ public struct ItemContext: Sendable, Hashable {
     public var mime: String?
     /// The item's size in bytes, when known before reading.
     public var size: Int64?
+    /// True in a triage's first pass over a file on disk: a plugin that can answer in part
+    /// quickly (vPDQ: the first seconds of a video) does so and says its answer is partial; the
+    /// triage reads the item again, in full, when its budget allows.
+    public var firstPass: Bool
 
     /// A context from its parts.
-    public init(mime: String?, size: Int64?) {
+    public init(mime: String?, size: Int64?, firstPass: Bool = false) {
         self.mime = mime
         self.size = size
+        self.firstPass = firstPass
     }
 }

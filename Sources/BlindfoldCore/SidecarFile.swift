@@ -12,9 +12,13 @@ public struct SidecarFile: Sendable, Hashable {
     public var count: Int
     /// The member naming the count (`frames`).
     public var countKey: String
+    /// False when the file holds part of what the plugin would compute (a triage's first pass
+    /// hashed a video's first seconds only); written `"complete": false`, omitted when true.
+    public var complete: Bool
 
     /// A reference from its parts.
-    public init(key: String, file: String, sha256: String, count: Int, countKey: String) {
+    public init(key: String, file: String, sha256: String, count: Int, countKey: String, complete: Bool = true) {
+        self.complete = complete
         self.key = key
         self.file = file
         self.sha256 = sha256

@@ -13,7 +13,13 @@ import BlindfoldCore
 ///    nothing before the handshake deadline, or whose identity for a plugin differs from the
 ///    one the manifest header records.
 /// 2. Request (scanner → worker): `BFWQ`, plugin id, MIME type, declared size (-1 unknown),
-///    payload (length, bytes).
+///    flags (bit 0: a triage's first pass, ``ItemContext/firstPass``), payload (length, bytes).
+/// 2b. Descriptor request (scanner → worker): `BFWD`, plugin id, MIME type, declared size,
+///    flags, and nothing after: the frame ends there. Right after it the scanner sends the item's
+///    read-only descriptor as one marker byte with `SCM_RIGHTS` (``DescriptorPassing``). The
+///    worker reads exactly the frame's length, never past it (a plain read of the marker byte
+///    would drop the descriptor), then receives the descriptor, checks that it is a regular
+///    file open read-only, lets the plugin read it with `pread`, and closes it.
 /// 3. Response (worker → scanner): `BFWR`, then the outcome: 0 values (count, then per value
 ///    its key, a type — 0 hex, 1 integer, 2 hex list, 3 text — and the value), 1 not applicable,
 ///    2 failure (status word, reason).
@@ -21,9 +27,10 @@ import BlindfoldCore
 /// Both sides parse frames with ``WireReader`` and build them with ``WireWriter``.
 public enum WireFormat {
     /// The version this build speaks; bump it for any change in the frames above.
-    public static let version: Int64 = 3
+    public static let version: Int64 = 4
     static let helloMagic: [UInt8] = Array("BFWH".utf8)
     static let requestMagic: [UInt8] = Array("BFWQ".utf8)
+    static let descriptorRequestMagic: [UInt8] = Array("BFWD".utf8)
     static let responseMagic: [UInt8] = Array("BFWR".utf8)
     /// The largest frame a worker answers with (values and reasons are short).
     static let maxResponseFrame = 1 << 24
@@ -47,20 +54,25 @@ public struct WorkerHello: Sendable, Hashable {
     }
 }
 
-/// A request: which plugin, what the scanner knows of the item, and its bytes.
+/// A request: which plugin, what the scanner knows of the item, and its bytes or its file.
 struct WorkerRequest {
     var pluginID: String
     var context: ItemContext
+    /// The item's bytes (empty for a descriptor request).
     var payload: [UInt8]
+    /// True for a descriptor request (`BFWD`): the item's descriptor follows the frame.
+    var announcesDescriptor = false
 
-    /// The frame up to the payload (the payload is sent after it, without a copy).
+    /// The frame up to the payload (the payload is sent after it, without a copy); a
+    /// descriptor request's whole frame.
     func encodedHeader() -> [UInt8] {
         var writer = WireWriter()
-        writer.bytes(WireFormat.requestMagic)
+        writer.bytes(announcesDescriptor ? WireFormat.descriptorRequestMagic : WireFormat.requestMagic)
         writer.string(pluginID)
         writer.string(context.mime ?? "")
         writer.integer(context.size ?? -1)
-        writer.integer(Int64(payload.count))
+        writer.integer(context.firstPass ? 1 : 0)
+        if !announcesDescriptor { writer.integer(Int64(payload.count)) }
         var frame = WireWriter()
         frame.integer(Int64(writer.buffer.count + payload.count))
         return frame.buffer + writer.buffer
@@ -199,17 +211,25 @@ public struct WireReader {
         return WorkerHello(version: version, identities: identities)
     }
 
-    /// A request.
+    /// A request, with its bytes or announcing a descriptor (which the caller receives next).
     mutating func request() throws(Malformed) -> WorkerRequest {
-        guard Array(try bytes(4)) == WireFormat.requestMagic else { throw Malformed() }
+        let magic = Array(try bytes(4))
+        let announcesDescriptor = magic == WireFormat.descriptorRequestMagic
+        guard announcesDescriptor || magic == WireFormat.requestMagic else { throw Malformed() }
         let id = try string(limit: 256)
         let mime = try string(limit: 1024)
         let size = try integer()
-        let count = try integer()
-        guard count >= 0, count <= Int64(Int.max) else { throw Malformed() }
-        let payload = Array(try bytes(Int(count)))
-        return WorkerRequest(pluginID: id, context: ItemContext(mime: mime.isEmpty ? nil : mime, size: size < 0 ? nil : size),
-                             payload: payload)
+        let flags = try integer()
+        var payload: [UInt8] = []
+        if announcesDescriptor {
+            guard remaining == 0 else { throw Malformed() }
+        } else {
+            let count = try integer()
+            guard count >= 0, count <= Int64(Int.max) else { throw Malformed() }
+            payload = Array(try bytes(Int(count)))
+        }
+        let context = ItemContext(mime: mime.isEmpty ? nil : mime, size: size < 0 ? nil : size, firstPass: flags & 1 != 0)
+        return WorkerRequest(pluginID: id, context: context, payload: payload, announcesDescriptor: announcesDescriptor)
     }
 
     /// A response.

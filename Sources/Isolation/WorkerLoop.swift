@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 
 /// The worker side: says hello on descriptor 3 (its end of the scanner's socket), then reads
-/// request frames, runs the named plugin on the bytes, and writes the outcome back, until the
-/// scanner closes the socket. Frames are parsed with the same ``WireReader`` as the scanner's.
+/// request frames, runs the named plugin on the bytes (or on the file whose read-only
+/// descriptor follows a descriptor request), and writes the outcome back, until the scanner
+/// closes the socket. Frames are parsed with the same ``WireReader`` as the scanner's.
 public enum WorkerLoop {
     /// The descriptor the scanner hands the worker its end of the socket on.
     static let channel: Int32 = 3
@@ -24,18 +25,27 @@ public enum WorkerLoop {
         let maxFrame = Int(clamping: plugins.compactMap(\.descriptor.sizeCap).max() ?? 0) + (64 << 10)
         while true {
             let request: WorkerRequest
+            // A descriptor request's frame ends before the marker byte that carries the
+            // descriptor: it was read exactly, and the descriptor is received right after.
+            var handed: Int32?
             do {
                 guard let frame = try readFrame(limit: maxFrame) else { return 0 }
                 var reader = WireReader(frame)
                 request = try reader.request()
+                if request.announcesDescriptor { handed = try DescriptorPassing.receive(over: channel) }
             } catch {
                 return 2
             }
             if faultInjection { FaultInjection.trigger(request.payload) }
             let outcome: PluginOutcome
             if let plugin = byID[request.pluginID] {
-                outcome = plugin.outcome(for: request.payload, context: request.context)
+                outcome = if let handed {
+                    HandedFile.outcome(of: plugin, descriptor: handed, context: request.context)
+                } else {
+                    plugin.outcome(for: request.payload, context: request.context)
+                }
             } else {
+                if let handed { close(handed) }
                 outcome = .failure(PluginFailure(status: .unsupported, reason: "the worker has no plugin '\(request.pluginID)'"))
             }
             var writer = WireWriter()

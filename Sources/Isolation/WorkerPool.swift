@@ -45,6 +45,18 @@ public final class WorkerPool: Sendable {
     /// (`corrupt` for a crash, `limit` for a timeout, `unsupported` for a worker refused at its
     /// hello).
     public func run(plugin: String, identity: String, context: ItemContext, payload: [UInt8]) -> PluginOutcome {
+        run(plugin: plugin, identity: identity, request: WorkerRequest(pluginID: plugin, context: context, payload: payload), descriptor: nil)
+    }
+
+    /// Runs `plugin` in a worker on the file open on `descriptor` (read-only), which the worker
+    /// is handed over its socket (`SCM_RIGHTS`) and reads with `pread`: nothing is copied, and
+    /// the file may be of any size. The caller keeps and closes its own descriptor.
+    public func run(plugin: String, identity: String, context: ItemContext, descriptor: Int32) -> PluginOutcome {
+        run(plugin: plugin, identity: identity,
+            request: WorkerRequest(pluginID: plugin, context: context, payload: [], announcesDescriptor: true), descriptor: descriptor)
+    }
+
+    private func run(plugin: String, identity: String, request: WorkerRequest, descriptor: Int32?) -> PluginOutcome {
         let worker: (process: WorkerProcess, hello: WorkerHello)
         do throws(WorkerStartError) {
             if let reused = idle.withLock({ $0.popLast() }) { worker = reused } else { worker = try start() }
@@ -55,8 +67,7 @@ public final class WorkerPool: Sendable {
             return .failure(PluginFailure(status: .unsupported, reason: error.description))
         }
         do throws(WorkerProcess.Fate) {
-            let outcome = try worker.process.run(WorkerRequest(pluginID: plugin, context: context, payload: payload),
-                                                 timeout: configuration.itemTimeout)
+            let outcome = try worker.process.run(request, descriptor: descriptor, timeout: configuration.itemTimeout)
             idle.withLock { $0.append(worker) }
             return outcome
         } catch {

@@ -72,14 +72,20 @@ final class WorkerProcess: Sendable {
         return hello
     }
 
-    /// Sends `request` and waits up to `timeout` seconds for the outcome.
+    /// Sends `request` and waits up to `timeout` seconds for the outcome. A descriptor request
+    /// (``WorkerRequest/announcesDescriptor``) is followed by `descriptor`, passed with
+    /// `SCM_RIGHTS` (the worker gets a duplicate; the caller keeps and closes its own).
     ///
     /// - Throws: ``Fate`` when the worker does not answer in time (it is killed) or ends.
-    func run(_ request: WorkerRequest, timeout: Double) throws(Fate) -> PluginOutcome {
+    func run(_ request: WorkerRequest, descriptor: Int32? = nil, timeout: Double) throws(Fate) -> PluginOutcome {
         let deadline = MonotonicClock.now + timeout
         let header = request.encodedHeader()
-        let sent = header.withUnsafeBytes { sendAll($0, deadline: deadline) }
+        var sent = header.withUnsafeBytes { sendAll($0, deadline: deadline) }
             && request.payload.withUnsafeBytes { sendAll($0, deadline: deadline) }
+        if sent, request.announcesDescriptor {
+            guard let descriptor else { throw .ended(terminate(reason: "was sent a descriptor request without a descriptor")) }
+            sent = (try? DescriptorPassing.send(descriptor, over: socket)) != nil
+        }
         guard sent else {
             if MonotonicClock.now >= deadline { throw timedOut(timeout) }
             throw .ended(reap())

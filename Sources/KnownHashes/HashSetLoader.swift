@@ -38,7 +38,7 @@ public enum HashSetLoader {
         if let format { detected = .source(format) } else { detected = try HashSetFormat.detect(path: path) }
         switch detected {
         case .index:
-            let index = try loadIndex(path: path, role: role, pdqPolicy: pdqPolicy)
+            let index = try loadIndex(path: path, role: role, pdqPolicy: pdqPolicy, vpdqPolicy: vpdqPolicy)
             guard let imported = index.alertCategories else { return index.set }
             return CategoryAlertSet(index.set, alerting: vicsAlertCategories ?? Set(imported))
         case .source(.keyed):
@@ -76,7 +76,7 @@ public enum HashSetLoader {
     /// imported from (recorded in it), so a scan with the index and one with the raw list name
     /// the same set; `format` is `bfhs:<source format>`.
     private static func loadIndex(
-        path: String, role: HashSetRole, pdqPolicy: PDQMatchPolicy
+        path: String, role: HashSetRole, pdqPolicy: PDQMatchPolicy, vpdqPolicy: VPDQComparison
     ) throws(HashSetError) -> (set: any KnownHashSet, alertCategories: [String]?) {
         let index = try IndexFile(path: path)
         let metadata = index.metadata
@@ -88,6 +88,11 @@ public enum HashSetLoader {
             name: metadata.name, role: role, format: "bfhs:" + metadata.sourceFormat, entries: metadata.sourceEntries,
             sha256: metadata.sourceSHA256, path: path)
         let exact = IndexedHashSet(info: info, index: index)
+        // An imported vPDQ list: its videos indexed in memory, exactly as the text list is.
+        if index.vpdq != nil {
+            let videos = VPDQHashSet(info: info, videos: index.vpdqVideos(), policy: vpdqPolicy)
+            return (index.tables.isEmpty ? videos : CompositeHashSet(info: info, parts: [exact, videos]), metadata.alertCategories)
+        }
         let pdq = index.pdqRecords()
         guard !pdq.isEmpty else { return (exact, metadata.alertCategories) }
         let near = PDQHashSet(info: info, records: pdq, categories: metadata.categories, policy: pdqPolicy)

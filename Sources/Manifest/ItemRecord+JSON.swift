@@ -47,6 +47,7 @@ extension ItemRecord {
             reference.add("file", sidecar.file)
             reference.add("sha256", sidecar.sha256)
             reference.add(sidecar.countKey, sidecar.count)
+            if !sidecar.complete { reference.add("complete", false) }
             object.add(sidecar.key, reference.value)
         }
         if !matches.isEmpty {

@@ -60,7 +60,8 @@ public struct ManifestItem: Sendable, Hashable {
             record.sidecar = SidecarFile(
                 key: VPDQSignal.Key.features, file: try reference.required("file", reference.string("file")),
                 sha256: try reference.required("sha256", reference.string("sha256")),
-                count: Int(try reference.required("frames", reference.int("frames"))), countKey: "frames")
+                count: Int(try reference.required("frames", reference.int("frames"))), countKey: "frames",
+                complete: try reference.bool("complete") ?? true)
         }
         for entry in try reader.array("matches") ?? [] {
             record.matches.append(try Self.match(entry))

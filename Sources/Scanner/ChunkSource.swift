@@ -14,16 +14,21 @@ protocol ChunkSource: AnyObject {
 
     /// Random access to the item's bytes, when it is a file on disk; nil otherwise.
     var randomAccess: (any RandomAccessInput)? { get }
+
+    /// The evidence file itself, when the item is a file on disk, for plugins that read it from
+    /// its descriptor (``DescriptorReadingPlugin``); nil for members and bytes in memory.
+    var itemFile: (any ItemFile)? { get }
 }
 
 extension ChunkSource {
     var wholeBytes: UnsafeRawBufferPointer? { nil }
     var randomAccess: (any RandomAccessInput)? { nil }
+    var itemFile: (any ItemFile)? { nil }
 }
 
 /// A regular evidence file, read through the I/O gate (front to back, and at any offset for
 /// a container that needs random access, such as a disk image).
-final class FileChunkSource: ChunkSource, DescriptorBackedInput {
+final class FileChunkSource: ChunkSource, DescriptorBackedInput, ItemFile {
     private let file: EvidenceFile
     private let ioGate: DispatchSemaphore
     private let progress: ScanProgress
@@ -43,6 +48,12 @@ final class FileChunkSource: ChunkSource, DescriptorBackedInput {
     }
 
     var randomAccess: (any RandomAccessInput)? { self }
+
+    var itemFile: (any ItemFile)? { self }
+
+    func withReadOnlyDescriptor<Result>(_ body: (Int32) -> Result) -> Result {
+        file.withReadOnlyDescriptor(body)
+    }
 
     var size: Int64 { file.stat.size }
 

@@ -6,6 +6,9 @@ struct QueuedEntry: Sendable {
     var entry: WalkEntry
     /// Set in triage order: whether the entry counts as media for the coverage figures.
     var isMedia: Bool
+    /// A triage's second pass over an entry whose first pass hashed part of it only: the
+    /// records of that first pass, written if the second pass cannot finish.
+    var firstPass: ProcessedItem? = nil
 }
 
 /// Where workers take their next entry from: the walk in its own order, or a triage order.

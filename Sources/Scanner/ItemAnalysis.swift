@@ -19,12 +19,15 @@ struct ItemAnalysis {
         record.extensionMismatch = ExtensionCheck.isMismatch(name: record.path.effectiveName, mime: signature.mime)
     }
 
-    /// Fresh sessions of every plugin that applies to the item.
-    func sessions(for record: ItemRecord, size: Int64?) -> Sessions {
-        let context = ItemContext(mime: record.mime, size: size)
+    /// Fresh sessions of every plugin that applies to the item. When the item is a file on disk
+    /// (`file`), a plugin that reads descriptors gets the file's descriptor instead of its bytes.
+    func sessions(for record: ItemRecord, size: Int64?, file: (any ItemFile)? = nil, firstPass: Bool = false) -> Sessions {
+        let context = ItemContext(mime: record.mime, size: size, firstPass: firstPass)
         var sessions: Sessions = []
         for plugin in configuration.registry.plugins where plugin.descriptor.applies(to: context) {
-            if let session = plugin.makeSession(for: context) {
+            if let file, let reader = plugin as? any DescriptorReadingPlugin, reader.readsDescriptors {
+                sessions.append((plugin.descriptor.id, DescriptorSession(plugin: reader, file: file, context: context), true))
+            } else if let session = plugin.makeSession(for: context) {
                 sessions.append((plugin.descriptor.id, session, plugin.descriptor.inputMode == .wholeItem))
             }
         }

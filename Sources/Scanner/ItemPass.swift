@@ -10,9 +10,16 @@ final class ItemPass {
     private let analysis: ItemAnalysis
     private var sessions: ItemAnalysis.Sessions = []
     private var parallel = false
+    /// The evidence file, when the item is one (descriptor-reading plugins read it themselves).
+    private let file: (any ItemFile)?
+    /// True in a triage's first pass over a file (``ItemContext/firstPass``).
+    private let firstPass: Bool
 
-    init(analysis: ItemAnalysis) {
+    /// A pass of `analysis` over one item; `file` when the item is a file on disk.
+    init(analysis: ItemAnalysis, file: (any ItemFile)? = nil, firstPass: Bool = false) {
         self.analysis = analysis
+        self.file = file
+        self.firstPass = firstPass && file != nil
     }
 
     /// Identifies the item from `head` (its first bytes), opens the sessions that apply to it
@@ -20,7 +27,7 @@ final class ItemPass {
     func begin(head: UnsafeRawBufferPointer, sniffer: TypeSniffer?, record: inout ItemRecord) {
         analysis.identify(head, with: sniffer, into: &record)
         let declaredSize = record.size
-        sessions = analysis.sessions(for: record, size: declaredSize)
+        sessions = analysis.sessions(for: record, size: declaredSize, file: file, firstPass: firstPass)
         parallel = sessions.count > 1 && (declaredSize ?? 0) >= analysis.configuration.parallelDigestThreshold
         feed(head)
     }

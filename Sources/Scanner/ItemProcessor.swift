@@ -14,6 +14,9 @@ struct ProcessedItem: Sendable {
     var memberBytes: Int64
     /// True when the scan was being interrupted as the entry finished: it may be incomplete.
     var interrupted = false
+    /// True when a triage's first pass hashed part of the item only (a video's first seconds).
+    var isPartial: Bool { records.first?.sidecar?.complete == false }
+
     /// For an entry whose records were partly spilled: every record in order, held or spilled.
     var spilled: SpilledRecords?
 
@@ -73,6 +76,8 @@ final class ItemProcessor {
     var laneSniffers: [TypeSniffer?] = []
     /// Where this thread's containers with very many members put their finished records.
     private let spill: RecordSpill
+    /// True while a triage's first pass processes an entry (``ItemContext/firstPass``).
+    private(set) var firstPass = false
 
     /// Bytes per read for container members (the top level uses the configured chunk size).
     private static let memberChunk = 256 << 10
@@ -101,7 +106,10 @@ final class ItemProcessor {
     }
 
     /// The records for `entry`: read, sniffed, hashed, expanded and matched, or recorded as it is.
-    func process(_ entry: WalkEntry) -> ProcessedItem {
+    /// With `firstPass` (a triage), a video file gets its first seconds hashed only.
+    func process(_ entry: WalkEntry, firstPass: Bool = false) -> ProcessedItem {
+        self.firstPass = firstPass
+        defer { self.firstPass = false }
         var record = ItemRecord(path: entry.path, kind: entry.kind)
         record.size = entry.stat?.size
         record.mtime = entry.stat?.mtime

@@ -14,7 +14,7 @@ extension ItemProcessor {
     func read(from source: any ChunkSource, record: inout ItemRecord, context: ExpansionContext) -> Int64 {
         let buffer = buffer(for: context.level)
         let declaredSize = record.size
-        let pass = ItemPass(analysis: analysis)
+        let pass = ItemPass(analysis: analysis, file: source.itemFile, firstPass: firstPass)
         var total: Int64 = 0
         do throws(ItemReadError) {
             // The head libmagic sees: members come in small pieces (a tar block, what is left of

@@ -98,10 +98,26 @@ public struct Scan: Sendable {
                         sink.deliver(ProcessedItem(records: [], bytesRead: 0, memberBytes: 0), sequence: sequence)
                         continue
                     }
+                    if let firstPass = queued.firstPass, let triage = queue as? TriageQueue {
+                        // A triage's second pass: the whole item, or else its first pass as it was.
+                        let whole = processor.process(entry)
+                        let finished = !interrupt.isRaised && whole.records.first?.sidecar?.complete == true
+                        if triage.release(sequence) { sink.deliver(finished ? whole : firstPass, sequence: sequence) }
+                        continue
+                    }
                     progress.itemFound()
-                    var item = processor.process(entry)
+                    var item = processor.process(entry, firstPass: configuration.triage)
                     item.interrupted = interrupt.isRaised
                     if !item.interrupted { coverage.examined(entry, media: queued.isMedia) }
+                    if let triage = queue as? TriageQueue {
+                        // A video whose first seconds only were hashed waits for a second pass.
+                        if item.isPartial && !item.interrupted {
+                            triage.hold(queued, item: item)
+                            sink.deliver(ProcessedItem(records: [], bytesRead: 0, memberBytes: 0), sequence: sequence)
+                            continue
+                        }
+                        triage.finished()
+                    }
                     for (index, record) in item.records.enumerated() where record.status != .ok {
                         logger.info(
                             "item not read in full",
@@ -121,6 +137,10 @@ public struct Scan: Sendable {
         }
 
         if let failure = setupFailure.value { throw failure }
+        // Videos whose second pass the budget cut off keep their first pass (the first seconds).
+        if let triage = queue as? TriageQueue {
+            for (sequence, item) in triage.drainHeld() { sink.deliver(item, sequence: sequence) }
+        }
         // An entry a stuck worker still holds is never delivered: the manifest ends before it,
         // complete: false, and a resumed scan reads it again.
         let complete = !interrupt.isRaised

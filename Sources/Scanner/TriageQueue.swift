@@ -54,6 +54,12 @@ final class TriageQueue: EntrySource, @unchecked Sendable {
     private var heads = Array(repeating: 0, count: TriagePriority.allCases.count)
     private var walkDone = false
     private var issued = 0
+    /// First-pass entries handed out and not finished yet: they may still hold a video back.
+    private var working = 0
+    /// Entries a first pass hashed in part (a video's first seconds), waiting for their second
+    /// pass after every other entry; and those being read again, by sequence.
+    private var held: [QueuedEntry] = []
+    private var continuing: [Int: ProcessedItem] = [:]
     private let interrupt: InterruptFlag
     private let mediaOnlyUntil = Date().addingTimeInterval(TriageQueue.mediaGrace)
 
@@ -100,12 +106,65 @@ final class TriageQueue: EntrySource, @unchecked Sendable {
                 }
                 queued.sequence = issued
                 issued += 1
+                working += 1
                 return queued
             }
-            if walkDone { return nil }
+            // Every other entry is out: the second passes, first held first.
+            if walkDone, !held.isEmpty, !buckets.indices.contains(where: { heads[$0] < buckets[$0].count }) {
+                var queued = held.removeFirst()
+                queued.sequence = issued
+                issued += 1
+                continuing[queued.sequence] = queued.firstPass
+                return queued
+            }
+            if walkDone && working == 0 { return nil }
             _ = condition.wait(until: Date(timeIntervalSinceNow: 0.05))
         }
         return nil
+    }
+
+    /// A first-pass entry is finished (its records delivered, or held).
+    func finished() {
+        condition.lock()
+        working -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Holds back `item`, the first pass of `entry` that hashed part of it only, for a second
+    /// pass after every other entry; its own sequence is then skipped (nothing is written there).
+    func hold(_ entry: QueuedEntry, item: ProcessedItem) {
+        condition.lock()
+        var again = entry
+        again.firstPass = item
+        held.append(again)
+        working -= 1
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// True when the second pass of `sequence` may deliver its records: false once
+    /// ``drainHeld()`` has delivered the first pass's instead (the scan stopped meanwhile).
+    func release(_ sequence: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return continuing.removeValue(forKey: sequence) != nil
+    }
+
+    /// The first passes of held entries whose second pass never finished (the budget ran out),
+    /// with the sequences they are written at; call once every worker has stopped or was left.
+    func drainHeld() -> [(sequence: Int, item: ProcessedItem)] {
+        condition.lock()
+        defer { condition.unlock() }
+        var drained = continuing.map { (sequence: $0.key, item: $0.value) }
+        for entry in held {
+            guard let item = entry.firstPass else { continue }
+            drained.append((issued, item))
+            issued += 1
+        }
+        continuing = [:]
+        held = []
+        return drained.sorted { $0.sequence < $1.sequence }
     }
 
     private func add(_ entry: QueuedEntry, _ priority: TriagePriority) {

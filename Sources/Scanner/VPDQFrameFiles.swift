@@ -18,6 +18,12 @@ struct VPDQFrameFiles {
             record.pluginErrors.append(PluginErrorNote(plugin: VPDQSignal.Key.features, reason: "\(ItemStatus.corrupt.rawValue): \(reason)"))
             record.hashes.removeAll { $0.key == VPDQSignal.Key.damage }
         }
+        // A triage's first pass hashed the first seconds only: the frame file says it is not complete.
+        var partialSeconds: Int?
+        if let partial = record.hashes.first(where: { $0.key == VPDQSignal.Key.partial }), case .integer(let seconds) = partial.value {
+            partialSeconds = seconds
+            record.hashes.removeAll { $0.key == VPDQSignal.Key.partial }
+        }
         guard let position = record.hashes.firstIndex(where: { $0.key == VPDQSignal.Key.features }),
               case .text(let text) = record.hashes[position].value
         else { return }
@@ -37,6 +43,11 @@ struct VPDQFrameFiles {
             return
         }
         let frames = text.utf8.count { $0 == UInt8(ascii: "\n") }
-        record.sidecar = SidecarFile(key: VPDQSignal.Key.features, file: relative, sha256: digest, count: frames, countKey: "frames")
+        record.sidecar = SidecarFile(
+            key: VPDQSignal.Key.features, file: relative, sha256: digest, count: frames, countKey: "frames",
+            complete: partialSeconds == nil)
+        if let partialSeconds {
+            record.notes.append("vpdq: only the first \(partialSeconds) s of the video were hashed (the triage's first pass); the budget ran out before the rest")
+        }
     }
 }

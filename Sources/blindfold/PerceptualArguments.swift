@@ -40,6 +40,12 @@ struct PerceptualArguments: ParsableArguments {
     @Option(name: .customLong("vpdq-compared-match"), help: ArgumentHelp("... and at least this share of the listed video's frames (percent) match the video's.", valueName: "percent"))
     var vpdqComparedMatch: Double = VPDQComparison.standard.comparedMatchPercent
 
+    @Option(name: .customLong(VPDQPlugin.Option.memoryBytes.flag), help: ArgumentHelp(VPDQPlugin.Option.memoryBytes.help, valueName: "bytes"))
+    var vpdqMemoryBytes: Int = Int(HashPluginDescriptor.standardWholeItemCap)
+
+    @Option(name: .customLong(VPDQPlugin.Option.firstSeconds.flag), help: ArgumentHelp(VPDQPlugin.Option.firstSeconds.help, valueName: "s"))
+    var vpdqFirstSeconds: Int = 30
+
     @Flag(name: .customLong("no-vpdq"), help: "Do not decode videos for vPDQ hashes.")
     var noVPDQ = false
 
@@ -65,6 +71,8 @@ struct PerceptualArguments: ParsableArguments {
         guard (0...100).contains(vpdqQueryMatch), (0...100).contains(vpdqComparedMatch) else {
             throw ValidationError("--vpdq-query-match and --vpdq-compared-match must be between 0 and 100")
         }
+        guard vpdqMemoryBytes > 0 else { throw ValidationError("--vpdq-memory-bytes must be positive") }
+        guard (1...86_400).contains(vpdqFirstSeconds) else { throw ValidationError("--vpdq-first-seconds must be between 1 and 86400") }
         guard imagePixels > 0 else { throw ValidationError("--image-pixels must be positive") }
         guard itemTimeout > 0 && itemTimeout <= 86_400 else { throw ValidationError("--item-timeout must be between 0 and 86400 seconds") }
         guard workerMemory >= 256 << 20 else { throw ValidationError("--worker-memory must be at least 268435456 (256 MiB)") }
@@ -114,6 +122,7 @@ struct PerceptualArguments: ParsableArguments {
     var selection: PluginCatalog.Selection {
         PluginCatalog.Selection(
             pdq: noPDQ ? nil : PDQOptions(dihedral: pdqDihedral, fast: pdqFast, maxPixels: imagePixels),
-            phash: phash, maxPixels: imagePixels, vpdqInterval: noVPDQ ? nil : vpdqInterval)
+            phash: phash, maxPixels: imagePixels, vpdqInterval: noVPDQ ? nil : vpdqInterval, vpdqMemoryBytes: vpdqMemoryBytes,
+            vpdqFirstSeconds: vpdqFirstSeconds)
     }
 }

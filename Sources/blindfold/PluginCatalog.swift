@@ -18,6 +18,15 @@ enum PluginCatalog {
         var maxPixels = ScanLimits().imagePixels
         /// vPDQ's interval in seconds (0: every frame), or nil to leave vPDQ out.
         var vpdqInterval: Int? = 1
+        /// The most bytes of a video held in memory for vPDQ (archive members).
+        var vpdqMemoryBytes = Int(HashPluginDescriptor.standardWholeItemCap)
+        /// The seconds of each video hashed in a triage's first pass.
+        var vpdqFirstSeconds = 30
+
+        /// vPDQ as selected (whether or not the scan runs it).
+        func vpdq(interval: Int) -> VPDQPlugin {
+            VPDQPlugin(secondsPerHash: interval, maxPixels: maxPixels, memoryBytes: vpdqMemoryBytes, firstSeconds: vpdqFirstSeconds)
+        }
     }
 
     /// The digest plugins, which `verify` runs again on the evidence.
@@ -31,7 +40,9 @@ enum PluginCatalog {
         var plugins: [any HashPlugin] = CryptoHashes.all
         if let pdq = selection.pdq { plugins.append(PDQPlugin(options: pdq)) }
         if selection.phash { plugins.append(PHashPlugin(maxPixels: selection.maxPixels)) }
-        if let interval = selection.vpdqInterval { plugins.append(VPDQPlugin(secondsPerHash: interval, maxPixels: selection.maxPixels)) }
+        if let interval = selection.vpdqInterval {
+            plugins.append(selection.vpdq(interval: interval))
+        }
         return plugins
     }
 
@@ -40,7 +51,7 @@ enum PluginCatalog {
     static func workerPlugins(_ selection: Selection) -> [any WholeItemPlugin] {
         [PDQPlugin(options: selection.pdq ?? PDQOptions(maxPixels: selection.maxPixels)),
          PHashPlugin(maxPixels: selection.maxPixels),
-         VPDQPlugin(secondsPerHash: selection.vpdqInterval ?? 1, maxPixels: selection.maxPixels)]
+         selection.vpdq(interval: selection.vpdqInterval ?? 1)]
     }
 
     /// Every option a plugin of this binary declares, for the command line's help and checks.

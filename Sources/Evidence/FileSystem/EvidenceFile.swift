@@ -59,6 +59,13 @@ public struct EvidenceFile: ~Copyable {
     /// The read-only descriptor, borrowed (open while the file is), to hand to a container
     /// worker, which receives a duplicate and reads it without a path.
     public var readOnlyDescriptor: Int32 { descriptor }
+    /// Calls `body` with the read-only descriptor (`O_RDONLY`), for a reader that must be lent
+    /// the file itself (a decoder worker is handed a duplicate over its socket). Valid only during
+    /// the call; `body` must not close it, and must read with `pread` (the sequential position is
+    /// the scanner's).
+    public func withReadOnlyDescriptor<Result>(_ body: (Int32) -> Result) -> Result {
+        body(descriptor)
+    }
 
     /// Reads up to `buffer.count` bytes at `offset`, without moving the sequential position;
     /// 0 at or past the end of the file.

@@ -17,6 +17,8 @@ struct ParsedHashList {
     var pdq: [PDQRecord] = []
     /// Entries of a keyed list (values of any plugin output key), in list order.
     var keyed: [KeyedRecord] = []
+    /// Listed videos (vPDQ lists), their frames in order.
+    var videos: [VPDQListFormat.Video] = []
     /// Entry labels; index 0 is "no label".
     private(set) var labels: [EntryLabel] = [EntryLabel()]
     private var labelIndex: [EntryLabel: UInt16] = [EntryLabel(): 0]

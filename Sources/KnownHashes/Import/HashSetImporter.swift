@@ -17,10 +17,9 @@ public enum HashSetImporter {
         source: String, name: String, role: HashSetRole, format: HashSetFormat? = nil,
         vicsAlertCategories: Set<String> = ["1"], output: String, toolVersion: String
     ) throws(HashSetError) -> Summary {
-        // vPDQ lists are read as they are (a folder of per-video files, indexed in memory);
-        // the .bfhs index has no section for them yet (docs/VIDEO.md).
-        if format == nil, VPDQListFormat.recognises(source, folders: false) {
-            throw HashSetError(file: source, reason: "is a vPDQ list: pass it to --known-bad or --known-good as it is (a .bfhs index of vPDQ lists is not built yet)")
+        // vPDQ lists (a per-video file, or a folder of them) go into a vPDQ section.
+        if format == nil, VPDQListFormat.recognises(source) {
+            return try importVPDQ(source: source, name: name, role: role, output: output, toolVersion: toolVersion)
         }
         try SetFile.check(source)
         let detected: HashSetFormat.Detected
@@ -35,6 +34,24 @@ public enum HashSetImporter {
             sourceName: String(source.split(separator: "/").last ?? Substring(source)), sourceEntries: list.entries,
             sourceVersion: list.sourceVersion, alertCategories: vicsLike && role == .knownBad ? vicsAlertCategories.sorted() : nil,
             created: Timestamp.now().rfc3339, tool: "blindfold \(toolVersion)", labels: list.labels)
+        let counts = try IndexWriter.write(&list, metadata: metadata, to: output)
+        return Summary(metadata: metadata, counts: counts)
+    }
+
+    /// Imports a vPDQ list: every listed video's frames, in order, and the videos' names; the
+    /// source digest is the list's as a scan records it (a folder's is that of its listing).
+    private static func importVPDQ(
+        source: String, name: String, role: HashSetRole, output: String, toolVersion: String
+    ) throws(HashSetError) -> Summary {
+        let (videos, sha256) = try VPDQListFormat.read(path: source)
+        var list = ParsedHashList(format: "vpdq")
+        list.entries = videos.count
+        list.videos = videos
+        let metadata = IndexMetadata(
+            name: name, role: role, sourceFormat: "vpdq", sourceSHA256: sha256,
+            sourceName: String(source.split(separator: "/").last ?? Substring(source)), sourceEntries: videos.count,
+            sourceVersion: nil, alertCategories: nil, created: Timestamp.now().rfc3339, tool: "blindfold \(toolVersion)",
+            labels: list.labels, videoNames: videos.map(\.name))
         let counts = try IndexWriter.write(&list, metadata: metadata, to: output)
         return Summary(metadata: metadata, counts: counts)
     }

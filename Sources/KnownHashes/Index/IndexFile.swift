@@ -18,6 +18,8 @@ public struct IndexFile: Sendable {
     let pdq: (offset: Int, count: Int)?
     /// The keyed section (entries of a keyed list), if any.
     let keyed: KeyedTable?
+    /// The vPDQ section's place, if any: (offset of the hashes, frames, videos).
+    let vpdq: (offset: Int, count: Int, videos: Int)?
 
     /// True when `prefix` (the first bytes of a file) starts with the index magic.
     public static func recognises(_ prefix: some Collection<UInt8>) -> Bool {
@@ -58,6 +60,7 @@ public struct IndexFile: Sendable {
         var tables: [DigestTable] = []
         var pdq: (offset: Int, count: Int)?
         var keyed: KeyedTable?
+        var vpdq: (offset: Int, count: Int, videos: Int)?
         for index in 0..<sectionCount {
             let entry = IndexLayout.headerSize + index * IndexLayout.directoryEntrySize
             let kind = IndexLayout.Kind(rawValue: file.load(entry, as: UInt32.self))
@@ -96,17 +99,30 @@ public struct IndexFile: Sendable {
             case .keyed:
                 keyed = KeyedTable(file: file, start: start, length: size, entries: entries)
                 guard keyed != nil else { throw corrupt("section \(index) has the wrong size or entry offsets") }
+            case .vpdq:
+                guard size == IndexLayout.vpdqSectionLength(count: entries), Int(file.load(start, as: UInt64.self)) == entries
+                else { throw corrupt("section \(index) has the wrong size") }
+                vpdq = (start + IndexLayout.sectionHeaderSize, entries, Int(file.load(start + 8, as: UInt32.self)))
             case nil:
                 throw corrupt("section \(index) is of an unknown kind")
             }
         }
         guard let metadata else { throw corrupt("no metadata section") }
+        if let vpdq {
+            // Every frame's video number must name a listed video.
+            guard metadata.videoNames?.count == vpdq.videos else { throw corrupt("the vPDQ section's videos are not named") }
+            let owners = IndexLayout.aligned(vpdq.offset + vpdq.count * 33, 4)
+            for frame in 0..<vpdq.count where Int(file.load(owners + frame * 4, as: UInt32.self)) >= vpdq.videos {
+                throw corrupt("a vPDQ frame names no listed video")
+            }
+        }
         self.metadata = metadata
         self.file = file
         self.tables = tables
         tableSlots = DigestAlgorithm.allCases.map { algorithm in tables.first { $0.algorithm == algorithm } }
         self.pdq = pdq
         self.keyed = keyed
+        self.vpdq = vpdq
         fileSize = file.bytes.count
         bodySHA256 = Hex.encode(recordedDigest)
     }
@@ -117,7 +133,31 @@ public struct IndexFile: Sendable {
         for table in tables { counts[table.algorithm.rawValue] = table.count }
         if let pdq { counts["pdq"] = pdq.count }
         if let keyed { counts["keyed"] = keyed.count }
+        if let vpdq {
+            counts["vpdq_videos"] = vpdq.videos
+            counts["vpdq_frames"] = vpdq.count
+        }
         return counts
+    }
+
+    /// The listed videos of the vPDQ section, their frames in list order (hash and quality;
+    /// the index keeps no frame numbers or times, which matching does not use).
+    func vpdqVideos() -> [VPDQListFormat.Video] {
+        guard let vpdq, let names = metadata.videoNames else { return [] }
+        var videos = names.map { VPDQListFormat.Video(name: $0, features: []) }
+        let qualities = vpdq.offset + vpdq.count * 32
+        let owners = IndexLayout.aligned(qualities + vpdq.count, 4)
+        for frame in 0..<vpdq.count {
+            let base = vpdq.offset + frame * 32
+            let hash = PDQHash(words: (
+                file.load(base, as: UInt64.self), file.load(base + 8, as: UInt64.self),
+                file.load(base + 16, as: UInt64.self), file.load(base + 24, as: UInt64.self)))
+            let video = Int(file.load(owners + frame * 4, as: UInt32.self))
+            let number = videos[video].features.count
+            videos[video].features.append(VPDQFeature(
+                frameNumber: number, quality: Int(file.load(qualities + frame, as: UInt8.self)), hash: hash, timestamp: 0))
+        }
+        return videos
     }
 
     /// Label indexes in use, with the number of entries carrying each (digests and PDQ).

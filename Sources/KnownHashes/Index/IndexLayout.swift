@@ -31,8 +31,10 @@ enum IndexLayout {
         case digests = 2
         /// PDQ hashes with quality and label.
         case pdq = 3
-        /// Keyed-list entries, `KEY \t VALUE`, sorted, with labels (``KeyedTable``).
+        /// Keyed-list entries, `KEY 	 VALUE`, sorted, with labels (``KeyedTable``).
         case keyed = 4
+        /// vPDQ: the frames of listed videos, in video then frame order (parameter 0).
+        case vpdq = 5
     }
 
     /// Flag bit of a section sub-header: a label array follows the records.
@@ -56,6 +58,13 @@ enum IndexLayout {
         let table = ((1 << bucketBits) + 1) * 4
         let records = aligned(sectionHeaderSize + table, 8) + count * width
         return labelled ? aligned(records, 2) + count * 2 : records
+    }
+
+    /// Byte length of a vPDQ section: the sub-header (frame count u64, video count u32, 0 u32),
+    /// then per frame its hash (4 words), then per frame its quality (u8), then (from a multiple
+    /// of 4) per frame its video's number (u32, an index into the metadata's `vpdq_videos`).
+    static func vpdqSectionLength(count: Int) -> Int {
+        aligned(sectionHeaderSize + count * 33, 4) + count * 4
     }
 
     /// Byte length of a PDQ section.

@@ -25,6 +25,9 @@ public struct IndexMetadata: Sendable, Hashable {
     public var tool: String
     /// Labels entries refer to: index 0 is no label.
     var labels: [EntryLabel]
+    /// The file names of the listed videos of a vPDQ section, by video number (what matches
+    /// cite as their category).
+    var videoNames: [String]?
 
     /// Category names of the labels, index 0 first.
     var categories: [String?] { labels.map(\.category) }
@@ -37,6 +40,7 @@ public struct IndexMetadata: Sendable, Hashable {
         ]
         if let sourceVersion { object["source_version"] = sourceVersion }
         if let alertCategories { object["alert_categories"] = alertCategories }
+        if let videoNames { object["vpdq_videos"] = videoNames }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return Array(data)
     }
@@ -44,7 +48,7 @@ public struct IndexMetadata: Sendable, Hashable {
     init(
         name: String, role: HashSetRole, sourceFormat: String, sourceSHA256: String, sourceName: String,
         sourceEntries: Int, sourceVersion: String?, alertCategories: [String]?, created: String, tool: String,
-        labels: [EntryLabel]
+        labels: [EntryLabel], videoNames: [String]? = nil
     ) {
         self.name = name
         self.role = role
@@ -57,6 +61,7 @@ public struct IndexMetadata: Sendable, Hashable {
         self.created = created
         self.tool = tool
         self.labels = labels
+        self.videoNames = videoNames
     }
 
     init?(decoding bytes: UnsafeRawBufferPointer) {
@@ -71,6 +76,7 @@ public struct IndexMetadata: Sendable, Hashable {
             sourceName: object["source_name"] as? String ?? "", sourceEntries: entries,
             sourceVersion: object["source_version"] as? String, alertCategories: object["alert_categories"] as? [String],
             created: object["created"] as? String ?? "", tool: object["tool"] as? String ?? "",
-            labels: labels.map { EntryLabel(category: $0.first as? String, detail: $0.last as? String) })
+            labels: labels.map { EntryLabel(category: $0.first as? String, detail: $0.last as? String) },
+            videoNames: object["vpdq_videos"] as? [String])
     }
 }

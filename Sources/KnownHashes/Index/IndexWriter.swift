@@ -32,6 +32,8 @@ enum IndexWriter {
         if !list.keyed.isEmpty {
             sections.append((.keyed, 0, KeyedTable.sectionLength(count: list.keyed.count, bytes: keyedBytes), list.keyed.count))
         }
+        let frames = list.videos.reduce(0) { $0 + $1.features.count }
+        if !list.videos.isEmpty { sections.append((.vpdq, 0, IndexLayout.vpdqSectionLength(count: frames), frames)) }
         var offsets: [Int] = []
         var next = IndexLayout.aligned(IndexLayout.headerSize + sections.count * IndexLayout.directoryEntrySize)
         for section in sections {
@@ -62,6 +64,10 @@ enum IndexWriter {
             try output.pad(to: IndexLayout.sectionAlignment)
             try writeKeyed(list.keyed, bytes: keyedBytes, to: output)
         }
+        if !list.videos.isEmpty {
+            try output.pad(to: IndexLayout.sectionAlignment)
+            try writeVPDQ(list.videos, frames: frames, to: output)
+        }
         try output.pad(to: IndexLayout.sectionAlignment)
 
         var header = IndexLayout.magic
@@ -80,6 +86,10 @@ enum IndexWriter {
         for table in tables { counts[table.algorithm.rawValue] = table.count }
         if !list.pdq.isEmpty { counts["pdq"] = list.pdq.count }
         for (key, count) in KeyedRecords.counts(list.keyed) { counts[key] = count }
+        if !list.videos.isEmpty {
+            counts["vpdq_videos"] = list.videos.count
+            counts["vpdq_frames"] = frames
+        }
         return counts
     }
 
@@ -92,6 +102,32 @@ enum IndexWriter {
         try writeLittleEndian(offsets, to: output)
         try writeLittleEndian(records.map(\.label), to: output)
         for record in records { try output.write(record.entry) }
+    }
+
+    /// Every listed video's frames as they are in the list (duplicates and low-quality frames
+    /// included: the comparison drops them, as it does for the text list).
+    private static func writeVPDQ(_ videos: [VPDQListFormat.Video], frames: Int, to output: IndexFileOutput) throws(HashSetError) {
+        let start = output.position
+        try output.write(UInt64(frames))
+        try output.write(UInt32(videos.count))
+        try output.write(UInt32(0))
+        var words: [UInt64] = []
+        words.reserveCapacity(frames * 4)
+        var qualities: [UInt8] = []
+        var owners: [UInt32] = []
+        for (number, video) in videos.enumerated() {
+            for feature in video.features {
+                let hash = feature.hash.words
+                words.append(contentsOf: [hash.0, hash.1, hash.2, hash.3])
+                qualities.append(UInt8(clamping: feature.quality))
+                owners.append(UInt32(number))
+            }
+        }
+        try writeLittleEndian(words, to: output)
+        try output.write(qualities)
+        try output.pad(to: 4)
+        try writeLittleEndian(owners, to: output)
+        assert(output.position - start == IndexLayout.vpdqSectionLength(count: frames))
     }
 
     private static func writeDigests(_ table: DigestRecords, to output: IndexFileOutput) throws(HashSetError) {

@@ -9,7 +9,7 @@ public struct DFXMLExporter: ManifestExporter {
     public mutating func begin(header: ScanHeader) -> String {
         var text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
         text += "<dfxml xmlns=\"http://www.forensicswiki.org/wiki/Category:Digital_Forensics_XML\""
-        text += " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" version=\"1.2.0\">\n"
+        text += " xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:blindfold=\"\(Self.namespace)\" version=\"1.2.0\">\n"
         text += "  <metadata><dc:type>Hash List</dc:type></metadata>\n"
         text += "  <creator>\n    <program>\(Self.escape(header.tool.name))</program>\n"
         text += "    <version>\(Self.escape(header.tool.version))</version>\n"
@@ -38,7 +38,19 @@ public struct DFXMLExporter: ManifestExporter {
             guard case .hex(let value) = output.value, ["md5", "sha1", "sha256"].contains(output.key) else { continue }
             text += "    <hashdigest type=\"\(output.key)\">\(value)</hashdigest>\n"
         }
+        if let sidecar = record.sidecar { text += Self.sidecarElement(sidecar) }
         return text + "  </fileobject>\n"
+    }
+
+    /// Blindfold's own namespace, for what DFXML has no element for; the schema admits
+    /// elements of another namespace at the end of a `fileobject`.
+    static let namespace = "urn:blindfold:dfxml:1"
+
+    /// The reference to a file the scan wrote for the item (vPDQ's frame lines):
+    /// `<blindfold:vpdq file="vpdq/<sha256>.txt" sha256="..." frames="N"/>`.
+    static func sidecarElement(_ sidecar: SidecarFile) -> String {
+        "    <blindfold:\(escape(sidecar.key)) file=\"\(escape(sidecar.file))\" sha256=\"\(escape(sidecar.sha256))\""
+            + " \(escape(sidecar.countKey))=\"\(sidecar.count)\"/>\n"
     }
 
     public mutating func end(summary: SummaryRecord) -> String { "</dfxml>\n" }

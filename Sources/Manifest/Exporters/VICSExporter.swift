@@ -7,7 +7,9 @@ import Signals
 /// `AlternativeHashes` entry (`HashName` `SHA256`; the model has no field for it) and PDQ as
 /// another (`HashName` `PDQ`, which our VICS reader reads back), the item's
 /// size, type, name and path, the category of its known-bad match (null when it has none) and
-/// its match status in `Comments`. `onlyMatches` keeps the known-bad hits only, for sharing.
+/// its match status in `Comments`. A video's frame file (vPDQ) is named by its SHA-256 as an
+/// `AlternativeHashes` entry (`HashName` `vpdq-file-sha256`) and by path and frame count in
+/// `Comments`. `onlyMatches` keeps the known-bad hits only, for sharing.
 public struct VICSExporter: ManifestExporter {
     private let onlyMatches: Bool
     private let alternativeHashes: [(key: String, hashName: String)]
@@ -66,13 +68,26 @@ public struct VICSExporter: ManifestExporter {
             alternative.add("HashValue", value)
             alternatives.append(alternative.value)
         }
+        if let sidecar = record.sidecar {
+            var alternative = JSONObjectBuilder()
+            alternative.add("MD5", md5)
+            alternative.add("HashName", Self.sidecarHashName(sidecar))
+            alternative.add("HashValue", sidecar.sha256)
+            alternatives.append(alternative.value)
+        }
         if !alternatives.isEmpty { media.add("AlternativeHashes", .array(alternatives)) }
         let sets = Array(Set(record.matches.map { "\($0.role.rawValue) \($0.set)" })).sorted()
-        media.add("Comments", sets.isEmpty ? "blindfold: no match" : "blindfold: " + sets.joined(separator: "; "))
+        var comments = sets.isEmpty ? "blindfold: no match" : "blindfold: " + sets.joined(separator: "; ")
+        if let sidecar = record.sidecar { comments += "; \(sidecar.key): \(sidecar.count) \(sidecar.countKey) in \(sidecar.file)" }
+        media.add("Comments", comments)
         return (mediaID == 1 ? "" : ",\n") + media.value.serialized
     }
 
     public mutating func end(summary: SummaryRecord) -> String { "\n]}]}\n" }
+
+    /// The `HashName` of the SHA-256 of a file the scan wrote for the item: for a video,
+    /// `vpdq-file-sha256`, the digest of its frame file (the model has no field for vPDQ).
+    static func sidecarHashName(_ sidecar: SidecarFile) -> String { "\(sidecar.key)-file-sha256" }
 
     /// A stable UUID-shaped id for the scan (SHA-256 of its start time and roots).
     static func caseID(_ seed: String) -> String {

@@ -25,8 +25,11 @@ public struct VPDQSignal: Signal {
         /// Why decoding did not complete (a damaged or cut-short video); the scanner moves it
         /// to `plugin_errors`, the frames that decoded keep their hashes.
         public static let damage = "vpdq_damage"
+        /// Set when only the video's first seconds were hashed (a triage's first pass): their
+        /// number. The scanner turns it into the frame file's `"complete": false` and a note.
+        public static let partial = "vpdq_partial_seconds"
         /// Every key, in record order.
-        public static let all = [features, frames, codec, container, width, height, duration, frameRate, damage]
+        public static let all = [features, frames, codec, container, width, height, duration, frameRate, damage, partial]
     }
 
     /// The matching settings of this run.
@@ -42,7 +45,7 @@ public struct VPDQSignal: Signal {
          SignalOutput(key: Key.codec, kind: .text), SignalOutput(key: Key.container, kind: .text),
          SignalOutput(key: Key.width, kind: .integer), SignalOutput(key: Key.height, kind: .integer),
          SignalOutput(key: Key.duration, kind: .integer), SignalOutput(key: Key.frameRate, kind: .text),
-         SignalOutput(key: Key.damage, kind: .text)]
+         SignalOutput(key: Key.damage, kind: .text), SignalOutput(key: Key.partial, kind: .integer)]
     }
 
     /// Frame hashes compare by Hamming distance; a video's match is the share of its frames.
@@ -60,8 +63,9 @@ public struct VPDQSignal: Signal {
     /// `vpdq_frames` and the codec.
     public var csvColumns: [SignalColumn] { [.output(Key.frames), .output(Key.codec)] }
 
-    /// The outputs for one hashed video (`damage`: why decoding did not complete, if it did not).
-    public static func outputs(_ facts: VideoFacts, features: [VPDQFeature], damage: String?) -> [HashOutput] {
+    /// The outputs for one hashed video (`damage`: why decoding did not complete, if it did not;
+    /// `partialSeconds`: the seconds hashed when only the first ones were).
+    public static func outputs(_ facts: VideoFacts, features: [VPDQFeature], damage: String?, partialSeconds: Int? = nil) -> [HashOutput] {
         var values = [
             HashOutput(key: Key.features, value: .text(VPDQText.text(features))),
             HashOutput(key: Key.frames, value: .integer(features.count)),
@@ -73,6 +77,7 @@ public struct VPDQSignal: Signal {
         if let duration = facts.durationMilliseconds { values.append(HashOutput(key: Key.duration, value: .integer(duration))) }
         values.append(HashOutput(key: Key.frameRate, value: .text(facts.frameRate)))
         if let damage { values.append(HashOutput(key: Key.damage, value: .text(damage))) }
+        if let partialSeconds { values.append(HashOutput(key: Key.partial, value: .integer(partialSeconds))) }
         return values
     }
 
