@@ -82,9 +82,12 @@ public struct IndexFile: Sendable {
                 let bucketOffset = start + IndexLayout.sectionHeaderSize
                 let digestOffset = IndexLayout.aligned(bucketOffset + ((1 << bits) + 1) * 4, 8)
                 let labelOffset = IndexLayout.aligned(digestOffset + entries * algorithm.byteWidth, 2)
+                guard let buckets = CoarseBuckets(file: file, offset: bucketOffset, fileBits: bits, count: entries) else {
+                    throw corrupt("section \(index) has a bucket table out of order")
+                }
                 tables.append(DigestTable(
-                    algorithm: algorithm, count: entries, bucketBits: bits, bucketOffset: bucketOffset,
-                    digestOffset: digestOffset, labelOffset: labelled ? labelOffset : nil))
+                    algorithm: algorithm, count: entries, digestOffset: digestOffset,
+                    labelOffset: labelled ? labelOffset : nil, buckets: buckets))
             case .pdq:
                 guard size == IndexLayout.pdqSectionLength(count: entries) else {
                     throw corrupt("section \(index) has the wrong size")

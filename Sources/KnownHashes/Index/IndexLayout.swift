@@ -44,6 +44,13 @@ enum IndexLayout {
         return min(24, (Int.bitWidth - 1 - count.leadingZeroBitCount) - 3)
     }
 
+    /// The bucket of the digest at `digest` in a table of `bits` prefix bits: its leading bits.
+    static func bucket(of digest: UnsafePointer<UInt8>?, bits: Int) -> Int {
+        guard bits > 0, let digest else { return 0 }
+        let leading = UInt32(digest[0]) << 24 | UInt32(digest[1]) << 16 | UInt32(digest[2]) << 8 | UInt32(digest[3])
+        return Int(leading >> UInt32(32 - bits))
+    }
+
     /// `value` rounded up to a multiple of `alignment`.
     static func aligned(_ value: Int, _ alignment: Int = sectionAlignment) -> Int {
         (value + alignment - 1) / alignment * alignment
