@@ -168,12 +168,14 @@ public struct IndexFile: Sendable {
         let width = table.algorithm.byteWidth
         guard hex.count == width * 2 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest -> UInt16? in
+            // One check after the loop instead of a branch per byte: any bad digit sets 0x100.
+            var invalid: UInt16 = 0
             for index in 0..<width {
                 let byte = HexTable.byte(hex[2 * index], hex[2 * index + 1])
-                guard byte <= 0xFF else { return nil }
+                invalid |= byte
                 digest[index] = UInt8(truncatingIfNeeded: byte)
             }
-            guard let base = digest.baseAddress else { return nil }
+            guard invalid <= 0xFF, let base = digest.baseAddress else { return nil }
             return table.label(of: UnsafePointer(base), in: file)
         }
     }
