@@ -40,7 +40,9 @@ final class CoarseBuckets: @unchecked Sendable {
         let hugePage = 2 << 20
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, byteCount >= hugePage ? hugePage : 64, byteCount) == 0, let raw else { return nil }
+        #if canImport(Glibc)
         if byteCount >= hugePage { _ = madvise(raw, byteCount, Int32(MADV_HUGEPAGE)) }
+        #endif
         let starts = UnsafeMutableBufferPointer(start: raw.bindMemory(to: UInt32.self, capacity: entries), count: entries)
         let shift = fileBits - bits
         var previous: UInt32 = 0
