@@ -53,6 +53,8 @@ public final class TypeSniffer {
     private let textFlags: Flags
     /// The options in force.
     public let options: SniffOptions
+    /// Filtered descriptions by raw description (in memory only, never written).
+    private var filtered: [String: String] = [:]
 
     /// A sniffer with its own libmagic cookie.
     public init(options: SniffOptions = SniffOptions()) throws(MagicError) {
@@ -88,16 +90,41 @@ public final class TypeSniffer {
         let textual = Self.looksLikeText(bytes)
         let flags = textual ? textFlags : binaryFlags
         cookie.setFlags(flags.description)
-        let description = cookie.identify(bytes) ?? "data"
-        // When the text tests alone explained the item (no soft-magic rule matched, so the
-        // description is one of their own phrases), the MIME type follows from them too, and
-        // the soft-magic rules (most of a text file's cost) need not run a second time.
-        let genericText = options.profile == .standard && textual
-            && Self.textTestPhrases.contains { description.hasPrefix($0) }
-        cookie.setFlags(genericText ? flags.mime | MAGIC_NO_CHECK_SOFT : flags.mime)
-        let mime = cookie.identify(bytes) ?? "application/octet-stream"
-        return TypeSignature(mime: mime, description: Self.sanitised(description))
+        let answer = cookie.identify(bytes)
+        let description = answer ?? "data"
+        let mime: String
+        if options.profile != .full && answer == "data" {
+            // No test of libmagic's claimed the item (no soft-magic rule with a description
+            // matched, and the tar, CDF, ELF and enabled text tests failed): the MIME pass runs
+            // the same tests on the same bytes in the same order, so it ends in libmagic's
+            // default too. Checked on all 100,000 files of the benchmark corpus
+            // (docs/PERFORMANCE.md); a fifth of them are such files, and their MIME pass is
+            // the costliest (every rule is tried).
+            mime = "application/octet-stream"
+        } else {
+            // When the text tests alone explained the item (no soft-magic rule matched, so the
+            // description is one of their own phrases), the MIME type follows from them too, and
+            // the soft-magic rules (most of a text file's cost) need not run a second time.
+            let genericText = options.profile == .standard && textual
+                && Self.textTestPhrases.contains { description.hasPrefix($0) }
+            cookie.setFlags(genericText ? flags.mime | MAGIC_NO_CHECK_SOFT : flags.mime)
+            mime = cookie.identify(bytes) ?? "application/octet-stream"
+        }
+        return TypeSignature(mime: mime, description: filteredDescription(description))
     }
+
+    /// ``sanitised(_:)``, remembered per raw description: items of one kind share their
+    /// descriptions, and the filter is a pure function of the text. Bounded: cleared when full.
+    private func filteredDescription(_ description: String) -> String {
+        if let known = filtered[description] { return known }
+        let result = Self.sanitised(description)
+        if filtered.count >= Self.filteredLimit { filtered.removeAll(keepingCapacity: true) }
+        filtered[description] = result
+        return result
+    }
+
+    /// Raw descriptions remembered at most (a few hundred KiB).
+    private static let filteredLimit = 2048
 
     /// Descriptions that libmagic's built-in text, CSV and JSON tests produce by themselves.
     static let textTestPhrases = [

@@ -59,12 +59,17 @@ struct DigestRecords: Sendable {
 /// Hex digit pairs to bytes without allocating: values above 0xFF mean "not hex".
 enum HexTable {
     /// The value of one hex digit (either case), or 0x100.
+    ///
+    /// Without branches: digits and letters are equally likely in a digest, so a branch on
+    /// which one this is would be mispredicted about once every two characters, which cost
+    /// more than the rest of a lookup in a cached index (docs/PERFORMANCE.md, "Hash sets").
     @inline(__always)
     static func nibble(_ character: UInt8) -> UInt16 {
-        let digit = character &- UInt8(ascii: "0")
-        if digit < 10 { return UInt16(digit) }
-        let letter = (character | 0x20) &- UInt8(ascii: "a")
-        return letter < 6 ? UInt16(letter) + 10 : 0x100
+        let digit = UInt16(character &- UInt8(ascii: "0"))
+        let letter = UInt16((character | 0x20) &- UInt8(ascii: "a"))
+        let isDigit = 0 &- UInt16(digit < 10 ? 1 : 0)
+        let isLetter = 0 &- UInt16(letter < 6 ? 1 : 0)
+        return (digit & isDigit) | ((letter &+ 10) & isLetter) | (0x100 & ~(isDigit | isLetter))
     }
 
     /// The byte `high low` spells, or a value above 0xFF.

@@ -5,49 +5,51 @@ import Darwin
 #endif
 
 /// One digest section of a mapped index: a bucket table on the digests' leading bits, then the
-/// sorted fixed-width digests (and their labels). A lookup reads one bucket-table entry pair
-/// and scans the bucket's 8 to 16 digests: two pages touched (the table's and the digests').
+/// sorted fixed-width digests (and their labels).
+///
+/// A lookup reads its bucket's bounds from ``CoarseBuckets`` (in memory, in cache), guesses the
+/// digest's place inside the bucket from its next 32 bits (digests are uniform, so the guess is
+/// a few records off), and walks from there: one trip to memory for the digests' cache line.
 struct DigestTable: Sendable {
     let algorithm: DigestAlgorithm
     let count: Int
-    let bucketBits: Int
     /// Offsets in the file.
-    let bucketOffset: Int
     let digestOffset: Int
     /// Nil when no entry is labelled.
     let labelOffset: Int?
+    /// The bucket bounds a lookup starts from.
+    let buckets: CoarseBuckets
 
-    /// The bucket of the digest at `digest`: its leading `bits` bits.
+    /// The first eight bytes at `pointer` as a big-endian number: ordering these orders the
+    /// digests (they are sorted byte-wise).
     @inline(__always)
-    static func bucket(of digest: UnsafePointer<UInt8>?, bits: Int) -> Int {
-        guard bits > 0, let digest else { return 0 }
-        let leading = UInt32(digest[0]) << 24 | UInt32(digest[1]) << 16 | UInt32(digest[2]) << 8 | UInt32(digest[3])
-        return Int(leading >> UInt32(32 - bits))
+    static func leadingWord(_ pointer: UnsafeRawPointer) -> UInt64 {
+        UInt64(bigEndian: pointer.loadUnaligned(as: UInt64.self))
     }
 
     /// The label of `digest` (`algorithm.byteWidth` bytes), or nil when it is not in the table.
     func label(of digest: UnsafePointer<UInt8>, in file: MappedFile) -> UInt16? {
+        guard let base = file.bytes.baseAddress else { return nil }
         let width = algorithm.byteWidth
-        let bucket = Self.bucket(of: digest, bits: bucketBits)
-        var low = Int(file.load(bucketOffset + bucket * 4, as: UInt32.self))
-        var high = Int(file.load(bucketOffset + (bucket + 1) * 4, as: UInt32.self))
-        guard let base = file.bytes.baseAddress, low <= high, high <= count else { return nil }
-        let digests = base + digestOffset
-        // Binary search down to a short run, then a linear scan: its loads do not depend on
-        // one another, so the run's few cache lines are fetched together instead of one
-        // dependent miss per halving.
-        while high - low > 16 {
-            let middle = (low + high) / 2
-            let order = memcmp(digests + middle * width, digest, width)
-            if order == 0 { return label(at: middle, in: file) }
-            if order < 0 { low = middle + 1 } else { high = middle }
+        let key = Self.leadingWord(digest)
+        let bits = buckets.bits
+        let bucket = bits == 0 ? 0 : Int(truncatingIfNeeded: key >> UInt64(64 - bits))
+        let low = Int(buckets.starts[bucket]), high = Int(buckets.starts[bucket + 1])
+        guard low < high else { return nil }
+        let digests = UnsafeRawPointer(base + digestOffset)
+        // The next 32 bits after the bucket's place where the digest would sit in its bucket.
+        let fraction = (key << UInt64(bits)) >> 32
+        var candidate = low + Int(truncatingIfNeeded: (fraction &* UInt64(high - low)) >> 32)
+        if Self.leadingWord(digests + candidate * width) < key {
+            candidate += 1
+            while candidate < high, Self.leadingWord(digests + candidate * width) < key { candidate += 1 }
+        } else {
+            while candidate > low, Self.leadingWord(digests + (candidate - 1) * width) >= key { candidate -= 1 }
         }
-        let leading = UnsafeRawPointer(digest).loadUnaligned(as: UInt64.self)
-        for candidate in low..<high {
-            let record = UnsafeRawPointer(digests + candidate * width)
-            if record.loadUnaligned(as: UInt64.self) == leading, memcmp(record, digest, width) == 0 {
-                return label(at: candidate, in: file)
-            }
+        // `candidate` is the first record not below `key` on the leading word.
+        while candidate < high, Self.leadingWord(digests + candidate * width) == key {
+            if memcmp(digests + candidate * width, digest, width) == 0 { return label(at: candidate, in: file) }
+            candidate += 1
         }
         return nil
     }

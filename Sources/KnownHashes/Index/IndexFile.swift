@@ -88,9 +88,12 @@ public struct IndexFile: Sendable {
                 let bucketOffset = start + IndexLayout.sectionHeaderSize
                 let digestOffset = IndexLayout.aligned(bucketOffset + ((1 << bits) + 1) * 4, 8)
                 let labelOffset = IndexLayout.aligned(digestOffset + entries * algorithm.byteWidth, 2)
+                guard let buckets = CoarseBuckets(file: file, offset: bucketOffset, fileBits: bits, count: entries) else {
+                    throw corrupt("section \(index) has a bucket table out of order")
+                }
                 tables.append(DigestTable(
-                    algorithm: algorithm, count: entries, bucketBits: bits, bucketOffset: bucketOffset,
-                    digestOffset: digestOffset, labelOffset: labelled ? labelOffset : nil))
+                    algorithm: algorithm, count: entries, digestOffset: digestOffset,
+                    labelOffset: labelled ? labelOffset : nil, buckets: buckets))
             case .pdq:
                 guard size == IndexLayout.pdqSectionLength(count: entries) else {
                     throw corrupt("section \(index) has the wrong size")
@@ -220,12 +223,14 @@ public struct IndexFile: Sendable {
         let width = table.algorithm.byteWidth
         guard hex.count == width * 2 else { return nil }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { digest -> UInt16? in
+            // One check after the loop instead of a branch per byte: any bad digit sets 0x100.
+            var invalid: UInt16 = 0
             for index in 0..<width {
                 let byte = HexTable.byte(hex[2 * index], hex[2 * index + 1])
-                guard byte <= 0xFF else { return nil }
+                invalid |= byte
                 digest[index] = UInt8(truncatingIfNeeded: byte)
             }
-            guard let base = digest.baseAddress else { return nil }
+            guard invalid <= 0xFF, let base = digest.baseAddress else { return nil }
             return table.label(of: UnsafePointer(base), in: file)
         }
     }

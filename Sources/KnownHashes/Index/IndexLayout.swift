@@ -41,11 +41,19 @@ enum IndexLayout {
     static let labelledFlag: UInt32 = 1
 
     /// Prefix bits of the bucket table for `count` digests: about 8 to 16 digests a bucket,
-    /// at most 2^24 buckets (64 MiB). (Capping the table at 8 MiB, to keep it in the processor's
-    /// cache, was measured slower at 100 million: scanning ~50 digests a bucket costs more.)
+    /// at most 2^24 buckets (64 MiB). Lookups no longer read this table: they use a coarser
+    /// copy of it made at open (``CoarseBuckets``) and interpolate inside its buckets; the
+    /// file keeps this size so that indexes already written stay valid.
     static func bucketBits(for count: Int) -> Int {
         guard count >= 64 else { return 0 }
         return min(24, (Int.bitWidth - 1 - count.leadingZeroBitCount) - 3)
+    }
+
+    /// The bucket of the digest at `digest` in a table of `bits` prefix bits: its leading bits.
+    static func bucket(of digest: UnsafePointer<UInt8>?, bits: Int) -> Int {
+        guard bits > 0, let digest else { return 0 }
+        let leading = UInt32(digest[0]) << 24 | UInt32(digest[1]) << 16 | UInt32(digest[2]) << 8 | UInt32(digest[3])
+        return Int(leading >> UInt32(32 - bits))
     }
 
     /// `value` rounded up to a multiple of `alignment`.

@@ -140,7 +140,7 @@ enum IndexWriter {
         var buckets = [UInt32](repeating: 0, count: (1 << bits) + 1)
         table.digests.withUnsafeBufferPointer { bytes in
             for index in 0..<table.count {
-                buckets[DigestTable.bucket(of: bytes.baseAddress.map { $0 + index * table.width }, bits: bits) + 1] += 1
+                buckets[IndexLayout.bucket(of: bytes.baseAddress.map { $0 + index * table.width }, bits: bits) + 1] += 1
             }
         }
         for bucket in 1..<buckets.count { buckets[bucket] += buckets[bucket - 1] }
