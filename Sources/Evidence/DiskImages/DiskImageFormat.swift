@@ -1,7 +1,8 @@
 import BlindfoldCore
 
-/// Disk images (raw/dd) recognised by content and read through The Sleuth Kit: a file on disk
-/// with random access (never copied), a member from memory.
+/// Disk images recognised by content and read through The Sleuth Kit: raw/dd, split raw, E01,
+/// VHD and VMDK (``ImageMedia`` turns the image's files into the media TSK reads); a file on
+/// disk with random access (never copied), a member from memory.
 public struct DiskImageFormat: ContainerFormat {
     /// The disk image format.
     public init() {}
@@ -23,9 +24,7 @@ public struct DiskImageFormat: ContainerFormat {
         defer { head.deallocate() }
         let count = try random.read(at: 0, into: head)
         let kind = DiskImageDetection.kind(mime: nil, head: UnsafeRawBufferPointer(rebasing: head[0..<count]))
-        if let kind, let unread = kind.notYetRead {
-            throw ItemReadError(status: .unsupported, reason: unread)
-        }
-        return try DiskImageReader(input: random)
+        let media = try ImageMedia.open(random, kind: kind)
+        return try DiskImageReader(input: media.input, sectorSize: media.sectorSize, facts: media.facts)
     }
 }

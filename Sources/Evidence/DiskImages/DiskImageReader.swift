@@ -19,7 +19,7 @@ public final class DiskImageReader: Container {
         let type: String
     }
 
-    public let formatName = "raw"
+    public let formatName: String
     public let diskLayout: DiskLayout?
     private let image: TSKImage
     private var volumes: [Volume]
@@ -29,9 +29,10 @@ public final class DiskImageReader: Container {
     private var incomplete: [String] = []
     private var pendingOpen: (handle: Int, inode: UInt64)?
 
-    /// Opens the image over `input` and finds its file systems.
-    public init(input: any RandomAccessInput) throws(ItemReadError) {
-        let image = try TSKImage(input: input)
+    /// Opens the image whose media is `input` and finds its file systems; `facts` are what the
+    /// image's format states (nil for plain raw).
+    public init(input: any RandomAccessInput, sectorSize: Int = 512, facts: ImageFacts? = nil) throws(ItemReadError) {
+        let image = try TSKImage(input: input, sectorSize: sectorSize)
         var volumes: [Volume] = []
         var partitions: [DiskLayout.Partition] = []
         var volumeSystem: String?
@@ -60,9 +61,10 @@ public final class DiskImageReader: Container {
         }
         self.image = image
         self.volumes = volumes.reversed()
+        self.formatName = facts?.format ?? "raw"
         self.diskLayout = DiskLayout(
             imageFormat: formatName, mediaSize: image.mediaSize, sectorSize: image.sectorSize,
-            volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem)
+            volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem, facts: facts)
     }
 
     public func next() -> ContainerStep {

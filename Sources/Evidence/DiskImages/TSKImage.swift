@@ -41,11 +41,11 @@ final class TSKImage {
     /// The sector size in bytes.
     var sectorSize: Int { Int(image.pointee.sector_size) }
 
-    /// Opens the image over `input` (512-byte sectors).
-    init(input: any RandomAccessInput) throws(ItemReadError) {
+    /// Opens the image over `input`, with `sectorSize`-byte sectors.
+    init(input: any RandomAccessInput, sectorSize: Int = 512) throws(ItemReadError) {
         let source = Source(input)
         let context = Unmanaged.passUnretained(source).toOpaque()
-        guard let opened = ctsk_open_external(context, TSK_OFF_T(input.size), 512, Self.readCallback) else {
+        guard let opened = ctsk_open_external(context, TSK_OFF_T(input.size), UInt32(sectorSize), Self.readCallback) else {
             throw ItemReadError(status: .unreadable, reason: "The Sleuth Kit could not open the image")
         }
         self.source = source
