@@ -241,6 +241,34 @@ struct DiskImageFormatTests {
         }
     }
 
+    @Test(
+        "NTFS alternate data streams are items of their own (path:stream), their digests as written and as icat extracts them",
+        .enabled(if: ImageFormatFixtures.canMountNTFS, "skipped: writing an alternate stream needs an ntfs-3g (FUSE) mount as root"))
+    func ntfsAlternateStreams() throws {
+        let directory = try TemporaryDirectory("bf-image-ntfs")
+        defer { directory.remove() }
+        let (image, main, stream) = try ImageFormatFixtures.ntfsWithStream(in: directory.url)
+        let (result, manifest) = try ArchiveTests.scan(image.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        #expect(manifest.item("ntfs.img")?.object("disk_image")?.string("fs") == "ntfs")
+        let members = DiskImageTests.members(manifest, of: "ntfs.img")
+        let file = try #require(members["f.bin"])
+        let hidden = try #require(members["f.bin:hidden"], "\(members.keys.sorted())")
+        #expect(DiskImageTests.sha256(file) == DiskImageTests.digest(main))
+        #expect(DiskImageTests.sha256(hidden) == DiskImageTests.digest(stream))
+        #expect(hidden.int("size") == stream.count)
+        // fls names the stream `f.bin:hidden` at INODE-128-ID; icat extracts it.
+        let address = try DiskImageFixtures.shell("fls '\(image.path)' | awk -F'\t' '$2 == \"f.bin:hidden\" {print $1}'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last
+            .map { String($0.dropLast()) } ?? ""  // "64-128-4:" without the colon
+        #expect(address.contains("-128-"), "\(address)")
+        let oracle = String(try DiskImageFixtures.shell("icat '\(image.path)' \(address) | sha256sum").stdout.prefix(64))
+        #expect(DiskImageTests.sha256(hidden) == oracle)
+        #expect(DiskImageTests.layer(hidden)?.int("inode") == Int(address.split(separator: "-").first ?? ""))
+        #expect(DiskImageTests.layer(hidden)?.int("inode") == DiskImageTests.layer(file)?.int("inode"))
+    }
+
     @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")
     func segmentNaming() throws {
         func next(_ first: String, _ number: Int, _ scheme: ([UInt8]) -> SegmentNaming.Scheme?) -> String? {

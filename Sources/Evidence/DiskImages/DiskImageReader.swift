@@ -27,7 +27,7 @@ public final class DiskImageReader: Container {
     private var cursor = 0
     private var volume: Volume?
     private var incomplete: [String] = []
-    private var pendingOpen: (handle: Int, inode: UInt64)?
+    private var pendingOpen: (handle: Int, inode: UInt64, stream: TSKStream?)?
 
     /// Opens the image whose media is `input` and finds its file systems; `facts` are what the
     /// image's format states (nil for plain raw).
@@ -94,7 +94,7 @@ public final class DiskImageReader: Container {
         if name.kind == .file, let withheld = Self.withheld(name) {
             entry.withheld = withheld
         } else if name.kind == .file {
-            pendingOpen = (volume.handle, name.inode)
+            pendingOpen = (volume.handle, name.inode, name.stream)
         }
         return .entry(entry)
     }
@@ -117,9 +117,9 @@ public final class DiskImageReader: Container {
     }
 
     public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
-        if let (handle, inode) = pendingOpen {
+        if let (handle, inode, stream) = pendingOpen {
             pendingOpen = nil
-            try image.openFile(handle, inode: inode)
+            try image.openFile(handle, inode: inode, stream: stream)
         }
         return try image.read(into: buffer)
     }

@@ -62,6 +62,41 @@ enum ImageFormatFixtures {
         return image
     }
 
+    /// A 16 MiB NTFS file system (`mkntfs`) holding `f.bin` with a named data stream
+    /// `f.bin:hidden`, written through an `ntfs-3g` mount (FUSE: there is no way to add an
+    /// alternate stream without one). Returns the image and the two contents.
+    static func ntfsWithStream(in directory: URL) throws -> (image: URL, main: [UInt8], stream: [UInt8]) {
+        let image = directory.appendingPathComponent("ntfs.img")
+        let mount = directory.appendingPathComponent("ntfs-mount")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        try DiskImageFixtures.shell("truncate -s 16M '\(image.path)' && mkntfs -F -q -Q '\(image.path)' >/dev/null 2>&1")
+        // The daemon must inherit no descriptor of the test runner's (it waits for the end of the
+        // child's output): Python's subprocess closes every descriptor above 2.
+        try DiskImageFixtures.shell(
+            "python3 -c 'import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:], stdin=subprocess.DEVNULL, "
+                + "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))' "
+                + "ntfs-3g -o streams_interface=windows '\(image.path)' '\(mount.path)'")
+        var generator = SeededBytes(seed: 1406)
+        let main = generator.next(5_000)
+        let stream = generator.next(3_000)
+        do {
+            try Data(main).write(to: mount.appendingPathComponent("f.bin"))
+            try Data(stream).write(to: mount.appendingPathComponent("f.bin:hidden"))
+        } catch {
+            _ = try? ProcessRunner.run("/bin/umount", [mount.path])
+            throw error
+        }
+        try DiskImageFixtures.shell("umount '\(mount.path)'")
+        return (image, main, stream)
+    }
+
+    /// Whether this machine can mount an NTFS image through FUSE (root, `/dev/fuse`, ntfs-3g).
+    static var canMountNTFS: Bool {
+        geteuid() == 0 && FileManager.default.fileExists(atPath: "/dev/fuse")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/ntfs-3g")
+            && FileManager.default.isExecutableFile(atPath: "/usr/sbin/mkntfs")
+    }
+
     /// Every regular file's SHA-256 and modification time under `directory`, by name.
     static func fingerprints(_ directory: URL) throws -> [String: String] {
         let output = try DiskImageFixtures.shell(
