@@ -29,6 +29,11 @@ let package = Package(
         .systemLibrary(name: "CMagic", pkgConfig: "libmagic", providers: [.apt(["libmagic-dev"])]),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .systemLibrary(name: "CTSK", pkgConfig: "tsk", providers: [.apt(["libtsk-dev"])]),
+        // Image formats under TSK's media (docs/DISK-IMAGES.md): read over libbfio handles.
+        .systemLibrary(name: "CBFIO", pkgConfig: "libbfio", providers: [.apt(["libbfio-dev"])]),
+        .systemLibrary(name: "CEWF", pkgConfig: "libewf", providers: [.apt(["libewf-dev"])]),
+        .systemLibrary(name: "CVHDI", pkgConfig: "libvhdi", providers: [.apt(["libvhdi-dev"])]),
+        .systemLibrary(name: "CVMDK", pkgConfig: "libvmdk", providers: [.apt(["libvmdk-dev"])]),
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
@@ -57,8 +62,9 @@ let package = Package(
         .target(
             name: "Evidence",
             dependencies: [
-                "BlindfoldCore", "CMagic", "CArchive", "CLinux", "CTSK",
+                "BlindfoldCore", "CMagic", "CArchive", "CLinux", "CTSK", "CBFIO", "CEWF", "CVHDI", "CVMDK",
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Crypto", package: "swift-crypto"),  // E01 verification (MD5, SHA-1)
             ]
         ),
         // Known-hash set readers, compact indexes and matching: the only code that touches SQLite.

@@ -26,7 +26,7 @@ public struct DiskLayout: Hashable, Sendable, Codable {
         }
     }
 
-    /// The image format (`raw`).
+    /// The image format (`raw`, `split-raw`, `ewf`, `vhd`, `vmdk`).
     public var imageFormat: String
     /// The media size in bytes.
     public var mediaSize: Int64
@@ -38,11 +38,14 @@ public struct DiskLayout: Hashable, Sendable, Codable {
     public var partitions: [Partition]
     /// The file system at offset 0 when there is no volume system.
     public var fileSystem: String?
+    /// What the image's container format says about itself (segments, EWF acquisition and
+    /// verification); nil for a plain raw image.
+    public var facts: ImageFacts?
 
     /// A layout from its parts.
     public init(
         imageFormat: String, mediaSize: Int64, sectorSize: Int, volumeSystem: String?,
-        partitions: [Partition], fileSystem: String?
+        partitions: [Partition], fileSystem: String?, facts: ImageFacts? = nil
     ) {
         self.imageFormat = imageFormat
         self.mediaSize = mediaSize
@@ -50,5 +53,6 @@ public struct DiskLayout: Hashable, Sendable, Codable {
         self.volumeSystem = volumeSystem
         self.partitions = partitions
         self.fileSystem = fileSystem
+        self.facts = facts
     }
 }

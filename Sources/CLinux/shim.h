@@ -12,3 +12,13 @@ static inline int clinux_open_no_symlinks(int directory, const char *path, int f
     how.resolve = RESOLVE_NO_SYMLINKS;
     return (int)syscall(SYS_openat2, directory, path, &how, sizeof how);
 }
+
+#include <linux/fs.h>
+#include <stdint.h>
+#include <sys/ioctl.h>
+
+// The size in bytes of the block device open on `fd` (ioctl BLKGETSIZE64, which Swift cannot
+// call: ioctl is variadic). Returns 0 on success, -1 with errno otherwise.
+static inline int clinux_block_device_size(int fd, uint64_t *size) {
+    return ioctl(fd, BLKGETSIZE64, size) == 0 ? 0 : -1;
+}

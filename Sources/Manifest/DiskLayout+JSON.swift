@@ -28,6 +28,7 @@ extension DiskLayout {
         object.add("format", imageFormat)
         object.add("media_size", mediaSize)
         object.add("sector_size", sectorSize)
+        facts?.add(to: &object)
         object.add("volume_system", volumeSystem)
         object.add("fs", fileSystem)
         if volumeSystem != nil {
@@ -56,11 +57,12 @@ extension DiskLayout {
                 allocated: try entry.required("allocated", entry.bool("allocated")),
                 fileSystem: try entry.string("fs")))
         }
+        let format = try reader.required("format", reader.string("format"))
         self.init(
-            imageFormat: try reader.required("format", reader.string("format")),
+            imageFormat: format,
             mediaSize: try reader.required("media_size", reader.int("media_size")),
             sectorSize: Int(try reader.required("sector_size", reader.int("sector_size"))),
             volumeSystem: try reader.string("volume_system"), partitions: partitions,
-            fileSystem: try reader.string("fs"))
+            fileSystem: try reader.string("fs"), facts: try ImageFacts(format: format, manifestJSON: &reader))
     }
 }

@@ -30,11 +30,14 @@ extension ChunkSource {
 /// a container that needs random access, such as a disk image).
 final class FileChunkSource: ChunkSource, DescriptorBackedInput, ItemFile {
     private let file: EvidenceFile
-    private let ioGate: DispatchSemaphore
-    private let progress: ScanProgress
+    /// Where it was opened from (its segments are looked for beside it).
+    let location: EntryLocation
+    let ioGate: DispatchSemaphore
+    let progress: ScanProgress
 
-    init(file: consuming EvidenceFile, ioGate: DispatchSemaphore, progress: ScanProgress) {
+    init(file: consuming EvidenceFile, location: EntryLocation, ioGate: DispatchSemaphore, progress: ScanProgress) {
         self.file = file
+        self.location = location
         self.ioGate = ioGate
         self.progress = progress
     }
@@ -55,7 +58,7 @@ final class FileChunkSource: ChunkSource, DescriptorBackedInput, ItemFile {
         file.withReadOnlyDescriptor(body)
     }
 
-    var size: Int64 { file.stat.size }
+    var size: Int64 { file.size }
 
     var files: [DescriptorSegment] { [DescriptorSegment(descriptor: file.readOnlyDescriptor, size: size)] }
 

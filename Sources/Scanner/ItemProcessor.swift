@@ -129,10 +129,10 @@ final class ItemProcessor {
             record.reason = error.reason
             return ProcessedItem(records: [record], bytesRead: 0, memberBytes: 0)
         }
-        let sizeAtOpen = file.stat.size
+        let sizeAtOpen = file.size
         record.size = sizeAtOpen
         record.mtime = file.stat.mtime
-        let source = FileChunkSource(file: file, ioGate: ioGate, progress: progress)
+        let source = FileChunkSource(file: file, location: entry.location, ioGate: ioGate, progress: progress)
         let records = RecordList(spill: spill)
         let place = records.reserve(record)
         let total = read(from: source, record: &record, context: .walkEntry(records: records))

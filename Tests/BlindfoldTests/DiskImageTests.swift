@@ -151,7 +151,8 @@ struct DiskImageTests {
         pastEnd[510] = 0x55
         pastEnd[511] = 0xAA
         try Data(pastEnd).write(to: evidence.appendingPathComponent("past-end.dd"))
-        let ewf = [0x45, 0x56, 0x46, 0x09, 0x0D, 0x0A, 0xFF, 0x00] + generator.next(32 * 1024)
+        // The EWF signature and segment number 1: the start of an image, then noise.
+        let ewf = [0x45, 0x56, 0x46, 0x09, 0x0D, 0x0A, 0xFF, 0x00, 0x01, 0x01, 0x00] + generator.next(32 * 1024)
         try Data(ewf).write(to: evidence.appendingPathComponent("random.E01"))
         let ext = generator.next(8 * 1024)
         var fakeExt = ext

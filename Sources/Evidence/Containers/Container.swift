@@ -94,9 +94,19 @@ public protocol ContainerFormat: Sendable {
     /// opens the files the scanner handed it by descriptor. The default reads one file with
     /// ``open(random:)`` and refuses several.
     func open(segments: [any RandomAccessInput]) throws(ItemReadError) -> any Container
+
+    /// The files an item read with random access is made of, in order: the item itself, and
+    /// for a format made of segments (E01, split raw) the files beside it. The scanner hands
+    /// them all to a container worker. The default is the item alone.
+    func files(of input: any RandomAccessInput) throws(ItemReadError) -> [any RandomAccessInput]
 }
 
 extension ContainerFormat {
     /// Itself: a format parses its own items unless it wraps another.
     public var parsingFormat: any ContainerFormat { self }
+}
+
+extension ContainerFormat {
+    /// The item alone: most formats are one file.
+    public func files(of input: any RandomAccessInput) throws(ItemReadError) -> [any RandomAccessInput] { [input] }
 }

@@ -7,16 +7,6 @@ public enum DiskImageDetection {
     /// What the head says the item is.
     public enum Kind: String, Sendable {
         case mbr, gpt, fat, exfat, ntfs, ext, hfsPlus = "hfs+", ewf, vhd, vmdk
-
-        /// Why an image of this kind is not read yet, or nil when it is.
-        public var notYetRead: String? {
-            switch self {
-            case .ewf: "an EnCase (EWF/E01) image: recognised, but not read by this version (only raw images are)"
-            case .vhd: "a VHD image: recognised, but not read by this version (only raw images are)"
-            case .vmdk: "a VMDK image: recognised, but not read by this version (only raw images are)"
-            default: nil
-            }
-        }
     }
 
     /// The bytes detection needs (the ext superblock's magic is at 1080).
@@ -40,7 +30,11 @@ public enum DiskImageDetection {
             let expected = Array(text.utf8)
             return bytes.count >= offset + expected.count && Array(bytes[offset..<offset + expected.count]) == expected
         }
-        if bytes.starts(with: [0x45, 0x56, 0x46, 0x09, 0x0D, 0x0A, 0xFF, 0x00]) { return .ewf }
+        if bytes.starts(with: [0x45, 0x56, 0x46, 0x09, 0x0D, 0x0A, 0xFF, 0x00]) {
+            // Only the first segment starts an image; later ones (segment number at 9, little
+            // endian) are read as part of it, and alone are just files.
+            return bytes.count >= 11 && bytes[9] == 1 && bytes[10] == 0 ? .ewf : nil
+        }
         if matches("conectix", at: 0) { return .vhd }
         if matches("KDMV", at: 0) || matches("# Disk DescriptorFile", at: 0) { return .vmdk }
         if matches("EFI PART", at: 512) { return .gpt }

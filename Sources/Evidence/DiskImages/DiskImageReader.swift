@@ -23,7 +23,7 @@ public final class DiskImageReader: PartitionedContainer {
         let type: String
     }
 
-    public let formatName = "raw"
+    public let formatName: String
     public let diskLayout: DiskLayout?
     let image: TSKImage
     let input: any RandomAccessInput
@@ -37,16 +37,18 @@ public final class DiskImageReader: PartitionedContainer {
     private var cursor = 0
     private var volume: Volume?
     private var incomplete: [String] = []
-    private var pendingOpen: (handle: Int, inode: UInt64)?
+    private var pendingOpen: (handle: Int, inode: UInt64, stream: TSKStream?)?
     private var carved: CarvedMembers?
 
-    /// Opens the image over `input` and finds its file systems; `carving` says whether and
-    /// how its unallocated space is carved after its files, `mediaFirst` whether each file
-    /// system's pictures, videos and archives come before its other files (a triage).
+    /// Opens the image whose media is `input` and finds its file systems; `facts` are what the
+    /// image's format states (nil for plain raw); `carving` says whether and how its
+    /// unallocated space is carved after its files, `mediaFirst` whether each file system's
+    /// pictures, videos and archives come before its other files (a triage).
     public init(
-        input: any RandomAccessInput, carving: CarvingOptions = CarvingOptions(), mediaFirst: Bool = false
+        input: any RandomAccessInput, sectorSize: Int = 512, facts: ImageFacts? = nil,
+        carving: CarvingOptions = CarvingOptions(), mediaFirst: Bool = false
     ) throws(ItemReadError) {
-        let image = try TSKImage(input: input)
+        let image = try TSKImage(input: input, sectorSize: sectorSize)
         var volumes: [Volume] = []
         var partitions: [DiskLayout.Partition] = []
         var volumeSystem: String?
@@ -79,9 +81,10 @@ public final class DiskImageReader: PartitionedContainer {
         self.mediaFirst = mediaFirst
         self.fileSystems = volumes
         self.volumes = volumes.reversed()
+        self.formatName = facts?.format ?? "raw"
         self.diskLayout = DiskLayout(
             imageFormat: formatName, mediaSize: image.mediaSize, sectorSize: image.sectorSize,
-            volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem)
+            volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem, facts: facts)
     }
 
     public func skipPartitions(through index: Int) {
@@ -119,7 +122,7 @@ public final class DiskImageReader: PartitionedContainer {
         if name.kind == .file, let withheld = Self.withheld(name) {
             entry.withheld = withheld
         } else if name.kind == .file {
-            pendingOpen = (volume.handle, name.inode)
+            pendingOpen = (volume.handle, name.inode, name.stream)
         }
         return .entry(entry)
     }
@@ -152,9 +155,9 @@ public final class DiskImageReader: PartitionedContainer {
 
     public func readData(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
         if let carved { return try carved.readData(into: buffer) }
-        if let (handle, inode) = pendingOpen {
+        if let (handle, inode, stream) = pendingOpen {
             pendingOpen = nil
-            try image.openFile(handle, inode: inode)
+            try image.openFile(handle, inode: inode, stream: stream)
         }
         return try image.read(into: buffer)
     }

@@ -33,6 +33,8 @@ final class TSKImage {
     private var volumes: UnsafeMutablePointer<TSK_VS_INFO>?
     private var fileSystems: [UnsafeMutablePointer<TSK_FS_INFO>] = []
     private var file: UnsafeMutablePointer<TSK_FS_FILE>?
+    /// The named data stream being read instead of the default one (NTFS).
+    private var stream: TSKStream?
     private var fileOffset: Int64 = 0
     private var fileSize: Int64 = 0
 
@@ -41,11 +43,11 @@ final class TSKImage {
     /// The sector size in bytes.
     var sectorSize: Int { Int(image.pointee.sector_size) }
 
-    /// Opens the image over `input` (512-byte sectors).
-    init(input: any RandomAccessInput) throws(ItemReadError) {
+    /// Opens the image over `input`, with `sectorSize`-byte sectors.
+    init(input: any RandomAccessInput, sectorSize: Int = 512) throws(ItemReadError) {
         let source = Source(input)
         let context = Unmanaged.passUnretained(source).toOpaque()
-        guard let opened = ctsk_open_external(context, TSK_OFF_T(input.size), 512, Self.readCallback) else {
+        guard let opened = ctsk_open_external(context, TSK_OFF_T(input.size), UInt32(sectorSize), Self.readCallback) else {
             throw ItemReadError(status: .unreadable, reason: "The Sleuth Kit could not open the image")
         }
         self.source = source
@@ -148,14 +150,17 @@ final class TSKImage {
         }
         let prefix = path.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
         let nameAllocated = name.pointee.flags.rawValue & CTSK_NAME_FLAG_ALLOC != 0
-        collector.names.append(TSKName(
+        let named = TSKName(
             path: prefix + leafBytes,
             inode: UInt64(name.pointee.meta_addr),
             kind: meta.map { TSKImage.kind(of: $0.pointee.type) } ?? TSKImage.kind(of: name.pointee.type),
             nameAllocated: nameAllocated,
             metadataAllocated: meta.map { $0.pointee.flags.rawValue & CTSK_META_FLAG_ALLOC != 0 },
             size: meta.map { Int64($0.pointee.size) },
-            mtime: meta.map { Timestamp(seconds: Int64($0.pointee.mtime), nanoseconds: Int32(clamping: $0.pointee.mtime_nano)) }))
+            mtime: meta.map { Timestamp(seconds: Int64($0.pointee.mtime), nanoseconds: Int32(clamping: $0.pointee.mtime_nano)) },
+            stream: nil)
+        collector.names.append(named)
+        if named.kind == .file { collector.names += alternateStreams(of: file, named) }
         return TSK_WALK_CONT
     }
 
@@ -185,6 +190,28 @@ final class TSKImage {
         return collector.add(Int64(block.pointee.addr)) ? TSK_WALK_CONT : TSK_WALK_STOP
     }
 
+    /// An NTFS file's named data streams (alternate data streams), each as a name of its own:
+    /// `path:stream`, as `fls` prints it. Other file systems have none.
+    private static func alternateStreams(of file: UnsafeMutablePointer<TSK_FS_FILE>, _ named: TSKName) -> [TSKName] {
+        guard let fileSystem = file.pointee.fs_info, fileSystem.pointee.ftype == TSK_FS_TYPE_NTFS,
+              file.pointee.meta != nil else { return [] }
+        var streams: [TSKName] = []
+        let count = tsk_fs_file_attr_getsize(file)
+        for index in 0..<max(count, 0) {
+            guard let attribute = tsk_fs_file_attr_get_idx(file, index),
+                  attribute.pointee.type == TSK_FS_ATTR_TYPE_NTFS_DATA,
+                  let label = attribute.pointee.name, label.pointee != 0 else { continue }
+            let labelBytes = Array(UnsafeRawBufferPointer(start: label, count: strlen(label)))
+            streams.append(TSKName(
+                path: named.path + [UInt8(ascii: ":")] + labelBytes, inode: named.inode, kind: .file,
+                nameAllocated: named.nameAllocated, metadataAllocated: named.metadataAllocated,
+                size: Int64(attribute.pointee.size), mtime: named.mtime,
+                stream: TSKStream(type: attribute.pointee.type, id: attribute.pointee.id)))
+        }
+        tsk_error_reset()
+        return streams
+    }
+
     private static func kind(of type: TSK_FS_META_TYPE_ENUM) -> ItemKind {
         switch type {
         case TSK_FS_META_TYPE_REG: .file
@@ -211,10 +238,12 @@ final class TSKImage {
         }
     }
 
-    /// Opens the file with metadata address `inode` for ``read(into:)`` (closing the previous one).
-    func openFile(_ handle: Int, inode: UInt64) throws(ItemReadError) {
+    /// Opens the file with metadata address `inode` for ``read(into:)`` (closing the previous
+    /// one): its default data, or the named `stream`.
+    func openFile(_ handle: Int, inode: UInt64, stream: TSKStream? = nil) throws(ItemReadError) {
         if let file { tsk_fs_file_close(file) }
         file = nil
+        self.stream = nil
         guard let opened = tsk_fs_file_open_meta(fileSystems[handle], nil, TSK_INUM_T(inode)),
               let meta = opened.pointee.meta else {
             tsk_error_reset()
@@ -223,14 +252,27 @@ final class TSKImage {
         file = opened
         fileOffset = 0
         fileSize = Int64(meta.pointee.size)
+        if let stream {
+            guard let attribute = tsk_fs_file_attr_get_type(opened, stream.type, stream.id, 1) else {
+                tsk_error_reset()
+                throw ItemReadError(status: .corrupt, reason: "the file system's data stream for this item could not be found")
+            }
+            self.stream = stream
+            fileSize = Int64(attribute.pointee.size)
+        }
     }
 
     /// Reads the open file's next bytes (its default data stream); 0 at its end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
         guard let file, fileOffset < fileSize, let base = buffer.baseAddress else { return 0 }
         let wanted = Int(min(Int64(buffer.count), fileSize - fileOffset))
-        let count = tsk_fs_file_read(
-            file, TSK_OFF_T(fileOffset), base.assumingMemoryBound(to: CChar.self), wanted, TSK_FS_FILE_READ_FLAG_NONE)
+        let target = base.assumingMemoryBound(to: CChar.self)
+        let count = if let stream {
+            tsk_fs_file_read_type(
+                file, stream.type, stream.id, TSK_OFF_T(fileOffset), target, wanted, TSK_FS_FILE_READ_FLAG_NONE)
+        } else {
+            tsk_fs_file_read(file, TSK_OFF_T(fileOffset), target, wanted, TSK_FS_FILE_READ_FLAG_NONE)
+        }
         guard count > 0 else {
             tsk_error_reset()
             throw ItemReadError(status: .corrupt, reason: "the file system's data for this file could not be read")
@@ -283,4 +325,12 @@ struct TSKName {
     let metadataAllocated: Bool?
     let size: Int64?
     let mtime: Timestamp?
+    /// For an NTFS alternate data stream, which one; nil for the default data.
+    let stream: TSKStream?
+}
+
+/// One NTFS data attribute: its type and id, as `icat INODE-TYPE-ID` takes them.
+struct TSKStream {
+    let type: TSK_FS_ATTR_TYPE_ENUM
+    let id: UInt16
 }

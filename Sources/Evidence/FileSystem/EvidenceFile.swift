@@ -4,6 +4,9 @@ import Glibc
 import Darwin
 #endif
 import BlindfoldCore
+#if canImport(Glibc)
+import CLinux
+#endif
 
 /// A regular evidence file opened read-only: the thin wrapper around its descriptor.
 ///
@@ -14,6 +17,8 @@ public struct EvidenceFile: ~Copyable {
     private let descriptor: Int32
     /// `fstat` taken right after opening.
     public let stat: FileStat
+    /// The bytes there are to read: the file's size, or a block device's (`BLKGETSIZE64`).
+    public let size: Int64
 
     /// Opens `path` (absolute, or relative to the working directory), expecting the object
     /// `expected` describes.
@@ -39,7 +44,9 @@ public struct EvidenceFile: ~Copyable {
             throw ItemReadError(status: .unreadable, reason: "could not be examined after opening (\(failure))")
         }
         let opened = FileStat(raw)
-        if opened.kind != .file {
+        // A block device is read only when the walker said so (a root: `scan /dev/sdX`).
+        let device = opened.kind == .blockDevice && expected?.kind == .blockDevice
+        if opened.kind != .file && !device {
             close(fd)
             throw ItemReadError(status: .vanished, reason: "replaced by a \(opened.kind.rawValue) after it was listed")
         }
@@ -50,8 +57,21 @@ public struct EvidenceFile: ~Copyable {
         #if canImport(Glibc)
         _ = posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL)
         #endif
+        var size = opened.size
+        #if canImport(Glibc)
+        if device {
+            var bytes: UInt64 = 0
+            guard clinux_block_device_size(fd, &bytes) == 0, bytes <= UInt64(Int64.max) else {
+                let failure = SystemFailure(operation: "ioctl BLKGETSIZE64", errno: errno)
+                close(fd)
+                throw ItemReadError(status: .unreadable, reason: "the block device's size could not be read (\(failure))")
+            }
+            size = Int64(bytes)
+        }
+        #endif
         self.descriptor = fd
         self.stat = opened
+        self.size = size
     }
 
     deinit { close(descriptor) }

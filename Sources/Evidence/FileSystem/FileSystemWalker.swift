@@ -120,6 +120,12 @@ public final class FileSystemWalker: IteratorProtocol, Sequence {
                 disposition: .record(failure.itemStatus, reason: "root could not be examined (\(failure))"))
         case .success(let stat):
             rootDevice = stat.device
+            if stat.kind == .blockDevice {
+                // `scan /dev/sdX`: a device named as a root is read (read-only) as a raw image;
+                // devices met inside a folder are still recorded and never opened.
+                return WalkEntry(
+                    path: path, location: .root(root), kind: .blockDevice, stat: stat, linkTarget: nil, disposition: .read)
+            }
             guard stat.kind == .directory else {
                 return entry(at: .root(root), path: path, stat: stat)
             }

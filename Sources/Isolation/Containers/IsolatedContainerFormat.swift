@@ -42,12 +42,19 @@ public struct IsolatedContainerFormat: ContainerFormat {
     /// A file on disk (a disk image): the worker is handed its read-only descriptors, never a
     /// path, and reads them with `pread`.
     public func open(random: any RandomAccessInput) throws(ItemReadError) -> any Container {
-        guard let backed = random as? any DescriptorBackedInput else {
-            throw ItemReadError(status: .unsupported, reason: "the container's parser runs in a worker, which reads files on disk only")
+        // Every file of the item (an E01's or a split image's segments, opened beside it by the
+        // scanner), kept open for as long as the proxy may start a fresh worker on them.
+        let parts = try inner.files(of: random)
+        var files: [DescriptorSegment] = []
+        for part in parts {
+            guard let backed = part as? any DescriptorBackedInput else {
+                throw ItemReadError(status: .unsupported, reason: "the container's parser runs in a worker, which reads files on disk only")
+            }
+            files += backed.files
         }
-        let files = backed.files
-        return try PartitionResumingProxy { [pool, id] (skip: Int?) throws(ItemReadError) in
-            try ContainerProxy(pool: pool, formatID: id, files: files, skipThrough: skip)
+        return try PartitionResumingProxy { [pool, id, parts] (skip: Int?) throws(ItemReadError) in
+            withExtendedLifetime(parts) {}
+            return try ContainerProxy(pool: pool, formatID: id, files: files, skipThrough: skip)
         }
     }
 }

@@ -1,0 +1,315 @@
+import Evidence
+import Foundation
+import Testing
+
+/// E01 (single and split), split raw, VHD (fixed and dynamic) and VMDK images of one raw disk:
+/// read through libewf, libvhdi and libvmdk over the scanner's read-only descriptors, their
+/// members' digests equal to what `icat` extracts from the raw disk and to what the test
+/// wrote; E01 acquisition facts and verification; GPT; damaged images. The images are built
+/// at test time by the formats' own tools (ImageFormatFixtures).
+@Suite("Disk image formats")
+struct DiskImageFormatTests {
+    /// The raw disk's regular files (`r/r`, the deleted one included): path to icat's SHA-256.
+    static func oracle(_ raw: URL, sector: Int) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for name in try DiskImageFixtures.fls(raw, sector: sector) where name.type == "r/r" {
+            result[name.path] = try DiskImageFixtures.icatSHA256(raw, inode: name.inode, sector: sector)
+        }
+        return result
+    }
+
+    @Test("E01, split E01, split raw, fixed and dynamic VHD, VMDK: the same members and digests as icat on the raw disk; facts, verification, segments, evidence unchanged")
+    func everyFormatOfOneDisk() throws {
+        let directory = try TemporaryDirectory("bf-image-formats")
+        defer { directory.remove() }
+        let raw = try DiskImageFixtures.fat32InMBR(in: directory.url)
+        let evidence = directory.child("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        try ImageFormatFixtures.ewfacquire(raw, to: evidence.appendingPathComponent("img"), options: "-d sha1 -c fast")
+        try ImageFormatFixtures.ewfacquire(raw, to: evidence.appendingPathComponent("part"), options: "-c none -S 10MiB")
+        try ImageFormatFixtures.splitRaw(raw, stem: evidence.appendingPathComponent("disk"), bytes: 16 << 20)
+        try ImageFormatFixtures.qemuConvert(raw, to: evidence.appendingPathComponent("dyn.vhd"), format: "vpc")
+        try ImageFormatFixtures.qemuConvert(
+            raw, to: evidence.appendingPathComponent("fixed.vhd"), format: "vpc", options: "-o subformat=fixed")
+        try ImageFormatFixtures.qemuConvert(raw, to: evidence.appendingPathComponent("sparse.vmdk"), format: "vmdk")
+        // A later segment whose first is not there is just a file.
+        try DiskImageFixtures.shell("cp '\(evidence.path)/disk.002' '\(evidence.path)/lone.002'")
+        let before = try ImageFormatFixtures.fingerprints(evidence)
+        let parts = before.keys.filter { $0.hasPrefix("part.E") }.sorted()
+        #expect(parts.count >= 4, "ewfacquire -S 10MiB of 40 MiB: \(parts)")
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        // Read-only: every file's bytes and modification time as they were.
+        #expect(try ImageFormatFixtures.fingerprints(evidence) == before)
+
+        let expected = try Self.oracle(raw, sector: DiskImageFixtures.fatStartSector)
+        #expect(expected.count == 4)
+        let written = Dictionary(uniqueKeysWithValues: DiskImageFixtures.files(seed: 14).map { ($0.path, $0.bytes) })
+        #expect(expected["a.bin"] == DiskImageTests.digest(try #require(written["a.bin"])))
+        let images = ["img.E01": "ewf", "part.E01": "ewf", "disk.001": "split-raw", "dyn.vhd": "vhd",
+                      "fixed.vhd": "vhd", "sparse.vmdk": "vmdk"]
+        for (name, format) in images {
+            let own = try #require(manifest.item(name), "no record for \(name)")
+            #expect(own.string("status") == "ok", "\(name): \(own.string("reason") ?? "")")
+            // The image file itself is hashed like any file.
+            #expect(DiskImageTests.sha256(own) == (try DiskImageFixtures.sha256(evidence.appendingPathComponent(name))))
+            let disk = try #require(own.object("disk_image"), "\(name)")
+            #expect(disk.string("format") == format, "\(name)")
+            #expect(disk.string("volume_system") == "dos", "\(name)")
+            #expect((disk.int("media_size") ?? 0) >= DiskImageFixtures.fatImageBytes, "\(name)")
+            let members = DiskImageTests.members(manifest, of: name)
+            #expect(members.count == expected.count, "\(name): \(members.keys.sorted())")
+            for (path, digest) in expected {
+                let item = try #require(members[path], "\(name): no record for \(path)")
+                #expect(DiskImageTests.sha256(item) == digest, "\(name): \(path)")
+                let layer = try #require(DiskImageTests.layer(item))
+                #expect(layer.string("format") == format, "\(name): \(path)")
+                #expect(layer.int("offset") == DiskImageFixtures.fatStartSector * 512, "\(name): \(path)")
+            }
+        }
+
+        // E01: acquisition facts and verification against md5sum/sha1sum of the raw disk.
+        let md5 = try ImageFormatFixtures.digest("md5sum", raw)
+        let sha1 = try ImageFormatFixtures.digest("sha1sum", raw)
+        let ewf = try #require(manifest.item("img.E01")?.object("disk_image"))
+        #expect(ewf.int("segments") == 1)
+        #expect(ewf.int("media_size") == DiskImageFixtures.fatImageBytes)
+        #expect(ewf["verified"] as? Bool == true)
+        #expect(ewf.string("stored_md5") == md5)
+        #expect(ewf.string("computed_md5") == md5)
+        #expect(ewf.string("stored_sha1") == sha1)
+        #expect(ewf.string("computed_sha1") == sha1)
+        #expect(ewf.int("checksum_errors") == 0)
+        let acquisition = try #require(ewf.object("acquisition"))
+        #expect(acquisition.string("case_number") == "CASE-0042")
+        #expect(acquisition.string("evidence_number") == "EV-7")
+        #expect(acquisition.string("compression") == "fast")
+        #expect(acquisition.string("acquiry_software_version") == "20140813")
+        let date = try #require(acquisition.string("acquiry_date"))
+        #expect(date.range(of: #"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$"#, options: .regularExpression) != nil, "\(date)")
+        #expect(Set(acquisition.keys).isSubset(of: [
+            "case_number", "evidence_number", "acquiry_date", "system_date", "acquiry_software_version", "compression"]))
+        // Notes, description and examiner name are never written anywhere.
+        let text = try String(contentsOf: directory.child("out/manifest.jsonl"), encoding: .utf8)
+        #expect(!text.contains(ImageFormatFixtures.sentinel))
+        #expect(!result.stderr.contains(ImageFormatFixtures.sentinel))
+
+        // The split E01: all its segments, verified; the later segments are files of their own,
+        // hashed, never expanded again.
+        let split = try #require(manifest.item("part.E01")?.object("disk_image"))
+        #expect(split.int("segments") == parts.count)
+        let partBytes = try parts.reduce(0) { total, part in
+            total + ((try FileManager.default.attributesOfItem(atPath: evidence.appendingPathComponent(part).path)[.size] as? Int) ?? 0)
+        }
+        #expect(split.int("segment_bytes") == partBytes)
+        #expect(split["verified"] as? Bool == true)
+        #expect(split.string("computed_md5") == md5)
+        #expect(split["stored_sha1"] == nil)
+        for later in parts.dropFirst() + ["disk.002", "disk.003", "lone.002"] {
+            let item = try #require(manifest.item(later), "no record for \(later)")
+            #expect(item.string("status") == "ok", "\(later)")
+            #expect(item["archive"] == nil && item["disk_image"] == nil, "\(later)")
+            #expect(DiskImageTests.sha256(item) == (try DiskImageFixtures.sha256(evidence.appendingPathComponent(later))))
+            #expect(DiskImageTests.members(manifest, of: later).isEmpty, "\(later)")
+        }
+        // Split raw: three segments end to end.
+        let splitRaw = try #require(manifest.item("disk.001")?.object("disk_image"))
+        #expect(splitRaw.int("segments") == 3)
+        #expect(splitRaw.int("segment_bytes") == DiskImageFixtures.fatImageBytes)
+        #expect(splitRaw.int("media_size") == DiskImageFixtures.fatImageBytes)
+        #expect(manifest.item("dyn.vhd")?.object("disk_image")?.string("image_type") == "dynamic")
+        #expect(manifest.item("fixed.vhd")?.object("disk_image")?.string("image_type") == "fixed")
+        #expect(manifest.item("sparse.vmdk")?.object("disk_image")?.string("image_type") == "monolithic-sparse")
+    }
+
+    @Test("An E01 with a corrupted chunk says verified false and is still read; truncated and random images are recorded and the scan goes on")
+    func damagedFormats() throws {
+        let directory = try TemporaryDirectory("bf-image-damaged")
+        defer { directory.remove() }
+        let raw = try DiskImageFixtures.fat32InMBR(in: directory.url)
+        let evidence = directory.child("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let bad = evidence.appendingPathComponent("bad.E01")
+        try ImageFormatFixtures.ewfacquire(raw, to: evidence.appendingPathComponent("bad"), options: "-c none")
+        // Uncompressed chunks hold the media as it is: flip a byte well inside a.bin's data, in
+        // a 32 KiB chunk that holds nothing else (libewf gives a chunk that fails its checksum
+        // as zeros).
+        let written = Dictionary(uniqueKeysWithValues: DiskImageFixtures.files(seed: 14).map { ($0.path, $0.bytes) })
+        let aBin = try #require(written["a.bin"])
+        let at = try #require(try ImageFormatFixtures.offset(of: Array(aBin[150_000..<150_064]), in: bad))
+        try ImageFormatFixtures.flipByte(at: at + 10, in: bad)
+        try ImageFormatFixtures.ewfacquire(raw, to: directory.child("whole"), options: "-c fast")
+        try DiskImageFixtures.shell("head -c 200000 '\(directory.path)/whole.E01' > '\(evidence.path)/truncated.E01'")
+        var generator = SeededBytes(seed: 1414)
+        try Data(Array("conectix".utf8) + generator.next(20_000)).write(to: evidence.appendingPathComponent("random.vhd"))
+        try Data(Array("KDMV".utf8) + [1, 0, 0, 0] + generator.next(20_000)).write(to: evidence.appendingPathComponent("random.vmdk"))
+        try Data("after the images\n".utf8).write(to: evidence.appendingPathComponent("z-last.txt"))
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        #expect(manifest.summary["complete"] as? Bool == true)
+        #expect(manifest.item("z-last.txt")?.string("status") == "ok")
+
+        let own = try #require(manifest.item("bad.E01"))
+        let disk = try #require(own.object("disk_image"))
+        let md5 = try ImageFormatFixtures.digest("md5sum", raw)
+        #expect(disk["verified"] as? Bool == false)
+        #expect(disk.string("stored_md5") == md5)
+        #expect(disk.string("computed_md5") != nil && disk.string("computed_md5") != md5)
+        #expect((disk.int("checksum_errors") ?? 0) >= 1)
+        // The members outside the damaged chunk are read as ever.
+        let expected = try DiskImageFormatTests.oracle(raw, sector: DiskImageFixtures.fatStartSector)
+        let members = DiskImageTests.members(manifest, of: "bad.E01")
+        #expect(DiskImageTests.sha256(members["DCIM/b.jpg"]) == expected["DCIM/b.jpg"])
+        #expect(members["a.bin"] != nil)
+        #expect(DiskImageTests.sha256(members["a.bin"]) != expected["a.bin"])
+
+        for name in ["truncated.E01", "random.vhd", "random.vmdk"] {
+            let item = try #require(manifest.item(name), "no record for \(name)")
+            #expect(DiskImageTests.sha256(item) == (try DiskImageFixtures.sha256(evidence.appendingPathComponent(name))), "\(name)")
+            if item.string("status") == "ok" {
+                // libewf reads what a truncated set holds; the record says it is not the media.
+                #expect(item.object("disk_image")?["verified"] as? Bool == false, "\(name)")
+            } else {
+                #expect(item.string("reason")?.isEmpty == false, "\(name)")
+            }
+        }
+        #expect(manifest.item("truncated.E01")?.object("disk_image")?["stored_md5"] == nil)
+        #expect(manifest.item("random.vhd")?.string("status") == "unsupported")
+        #expect(manifest.item("random.vmdk")?.string("status") == "unsupported")
+    }
+
+    @Test("GPT: the partition found by its GPT entry, its files as icat extracts them, its name never recorded")
+    func gpt() throws {
+        let directory = try TemporaryDirectory("bf-image-gpt")
+        defer { directory.remove() }
+        let image = try ImageFormatFixtures.gptDisk(in: directory.url)
+        let (result, manifest) = try ArchiveTests.scan(image.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        let disk = try #require(manifest.item("gpt.dd")?.object("disk_image"))
+        #expect(disk.string("volume_system") == "gpt")
+        let partitions = try #require(disk["partitions"] as? [[String: Any]])
+        // mmls on this disk: the protective MBR, the GPT header and table are metadata regions
+        // (left out); the partition, and the unallocated space before and after it.
+        let fat = try #require(partitions.first { $0.string("fs") != nil })
+        #expect(fat.string("fs") == "fat32")
+        #expect(fat.int("offset") == 2048 * 512)
+        #expect(fat.int("length") == 38 * 2048 * 512)
+        #expect(fat["allocated"] as? Bool == true)
+        let mmls = try DiskImageFixtures.shell("mmls '\(image.path)'").stdout
+        #expect(mmls.contains("0000002048   0000079871   0000077824"), "\(mmls)")
+        let expected = try Self.oracle(image, sector: 2048)
+        let members = DiskImageTests.members(manifest, of: "gpt.dd")
+        #expect(expected.count == 4)
+        for (path, digest) in expected {
+            #expect(DiskImageTests.sha256(members[path]) == digest, "\(path)")
+            #expect(DiskImageTests.layer(members[path])?.int("partition") == fat.int("index"))
+        }
+        let text = try String(contentsOf: directory.child("out/manifest.jsonl"), encoding: .utf8)
+        #expect(!text.contains(ImageFormatFixtures.sentinel))
+    }
+
+    @Test(
+        "A block device named as the root (a read-only loop device over the raw disk) is read as a raw image",
+        .enabled(if: LoopDevice.usable, "skipped: needs root and a free loop device (losetup -r -f), which this machine does not give"))
+    func blockDevice() throws {
+        let directory = try TemporaryDirectory("bf-image-device")
+        defer { directory.remove() }
+        let raw = try DiskImageFixtures.fat32InMBR(in: directory.url)
+        let device = try DiskImageFixtures.shell("losetup -r -f --show '\(raw.path)'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? ProcessRunner.run("/sbin/losetup", ["-d", device]) }
+        let (result, manifest) = try ArchiveTests.scan(device, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        let name = URL(fileURLWithPath: device).lastPathComponent
+        let own = try #require(manifest.item(name))
+        #expect(own.string("kind") == "block-device")
+        #expect(own.string("status") == "ok", "\(own.string("reason") ?? "")")
+        #expect(own.int("size") == DiskImageFixtures.fatImageBytes)
+        #expect(DiskImageTests.sha256(own) == (try DiskImageFixtures.sha256(raw)))
+        #expect(own.object("disk_image")?.string("format") == "raw")
+        let expected = try Self.oracle(raw, sector: DiskImageFixtures.fatStartSector)
+        let members = DiskImageTests.members(manifest, of: name)
+        #expect(members.count == expected.count)
+        for (path, digest) in expected {
+            #expect(DiskImageTests.sha256(members[path]) == digest, "\(path)")
+        }
+    }
+
+    @Test(
+        "NTFS alternate data streams are items of their own (path:stream), their digests as written and as icat extracts them",
+        .enabled(if: ImageFormatFixtures.canMountNTFS, "skipped: writing an alternate stream needs an ntfs-3g (FUSE) mount as root"))
+    func ntfsAlternateStreams() throws {
+        let directory = try TemporaryDirectory("bf-image-ntfs")
+        defer { directory.remove() }
+        let (image, main, stream) = try ImageFormatFixtures.ntfsWithStream(in: directory.url)
+        let (result, manifest) = try ArchiveTests.scan(image.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        #expect(manifest.item("ntfs.img")?.object("disk_image")?.string("fs") == "ntfs")
+        let members = DiskImageTests.members(manifest, of: "ntfs.img")
+        let file = try #require(members["f.bin"])
+        let hidden = try #require(members["f.bin:hidden"], "\(members.keys.sorted())")
+        #expect(DiskImageTests.sha256(file) == DiskImageTests.digest(main))
+        #expect(DiskImageTests.sha256(hidden) == DiskImageTests.digest(stream))
+        #expect(hidden.int("size") == stream.count)
+        // fls names the stream `f.bin:hidden` at INODE-128-ID; icat extracts it.
+        let address = try DiskImageFixtures.shell("fls '\(image.path)' | awk -F'\t' '$2 == \"f.bin:hidden\" {print $1}'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ").last
+            .map { String($0.dropLast()) } ?? ""  // "64-128-4:" without the colon
+        #expect(address.contains("-128-"), "\(address)")
+        let oracle = String(try DiskImageFixtures.shell("icat '\(image.path)' \(address) | sha256sum").stdout.prefix(64))
+        #expect(DiskImageTests.sha256(hidden) == oracle)
+        #expect(DiskImageTests.layer(hidden)?.int("inode") == Int(address.split(separator: "-").first ?? ""))
+        #expect(DiskImageTests.layer(hidden)?.int("inode") == DiskImageTests.layer(file)?.int("inode"))
+    }
+
+    @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")
+    func segmentNaming() throws {
+        func next(_ first: String, _ number: Int, _ scheme: ([UInt8]) -> SegmentNaming.Scheme?) -> String? {
+            let bytes = Array(first.utf8)
+            guard let found = scheme(bytes), let name = SegmentNaming.name(of: number, scheme: found, first: bytes) else {
+                return nil
+            }
+            return String(decoding: name, as: UTF8.self)
+        }
+        let ewf = SegmentNaming.ewfScheme
+        #expect(next("case.E01", 2, ewf) == "case.E02")
+        #expect(next("case.E01", 99, ewf) == "case.E99")
+        #expect(next("case.E01", 100, ewf) == "case.EAA")
+        #expect(next("case.E01", 101, ewf) == "case.EAB")
+        #expect(next("case.E01", 100 + 26 * 26 - 1, ewf) == "case.EZZ")
+        #expect(next("case.E01", 100 + 26 * 26, ewf) == "case.FAA")
+        #expect(next("a.b.e01", 3, ewf) == "a.b.e03")
+        #expect(next("a.b.e01", 100, ewf) == "a.b.eaa")
+        #expect(next("disk.Ex01", 2, ewf) == "disk.Ex02")
+        #expect(next("disk.Ex01", 100, ewf) == "disk.ExAA")
+        #expect(next("disk.E02", 2, ewf) == nil)
+        #expect(next("E01", 2, ewf) == nil)
+        let split = SegmentNaming.splitRawScheme
+        #expect(next("disk.001", 2, split) == "disk.002")
+        #expect(next("disk.001", 10, split) == "disk.010")
+        #expect(next("disk.001", 1000, split) == nil)
+        #expect(next("disk.0001", 12, split) == "disk.0012")
+        #expect(next("disk.aa", 2, split) == "disk.ab")
+        #expect(next("disk.aa", 27, split) == "disk.ba")
+        #expect(next("disk.AA", 2, split) == "disk.AB")
+        #expect(next("disk.002", 3, split) == nil)
+        #expect(next("disk.01", 2, split) == nil)
+        #expect(next("photo.jpg", 2, split) == nil)
+    }
+}
+
+/// Whether this machine lets the tests attach a read-only loop device: root, and `losetup -f`
+/// finds a free one (a container without /dev/loop-control does not).
+enum LoopDevice {
+    static var usable: Bool {
+        guard geteuid() == 0, let found = try? ProcessRunner.run("/bin/sh", ["-c", "losetup -f"]) else { return false }
+        return found.exitCode == 0
+    }
+}
