@@ -189,7 +189,7 @@ struct DiskImageIsolationTests {
         return nil
     }
 
-    @Test("An open hands the worker one read-only descriptor per segment: one is listed (and skipped through a partition), two reach a format that reads one, a writable one is refused")
+    @Test("An open hands the worker one read-only descriptor per segment: one is listed (and skipped through a partition), two are read as the segments of one image, a writable one is refused")
     func segmentsTravelAsDescriptors() throws {
         let work = try TemporaryDirectory("disk-isolation-segments")
         defer { work.remove() }
@@ -214,11 +214,17 @@ struct DiskImageIsolationTests {
         let partitions = (whole.layout?.partitions ?? []).filter { $0.fileSystem != nil }.map(\.index)
         try #require(partitions.count == 2, "\(String(describing: whole.layout))")
         #expect(try names(skipThrough: partitions[0]).names == ["a2.bin", "b2.bin"])
-        #expect(throws: ItemReadError(status: .unsupported, reason: "this container format reads one file; 2 were handed over")) {
-            _ = try ContainerProxy(
-                pool: pool, formatID: "disk-image",
-                files: [DescriptorSegment(descriptor: first, size: size), DescriptorSegment(descriptor: second, size: size)])
-        }
+        // Two descriptors are the segments of one image, end to end (a split raw image whose
+        // second half is a copy of the first: its table lists the first half's partitions).
+        let split = try ContainerProxy(
+            pool: pool, formatID: "disk-image",
+            files: [DescriptorSegment(descriptor: first, size: size), DescriptorSegment(descriptor: second, size: size)])
+        var splitNames: [String] = []
+        while case .entry(let entry) = split.next() { splitNames.append(String(decoding: entry.name.bytes, as: UTF8.self)) }
+        #expect(splitNames == whole.names)
+        #expect(split.diskLayout?.mediaSize == 2 * size)
+        #expect(split.diskLayout?.facts?.format == "split-raw")
+        #expect(split.diskLayout?.facts?.segments == 2)
         #expect(throws: ItemReadError(status: .unsupported, reason: "the parser's worker was handed a descriptor that is not read-only: refused")) {
             _ = try ContainerProxy(pool: pool, formatID: "disk-image", files: [DescriptorSegment(descriptor: writable, size: size)])
         }
