@@ -5,7 +5,7 @@ SETS := --known-bad Fixtures/hashsets/known-bad.sha256 --known-bad Fixtures/hash
         --known-bad Fixtures/hashsets/known-bad.pdq \
         --known-good Fixtures/hashsets/known-good.hashdeep --known-good Fixtures/hashsets/known-good.sha1
 
-.PHONY: deps build demo test dist bench bench-hashsets bench-pdq bench-vpdq bench-shards bench-plugins fuzz fixtures clean
+.PHONY: deps build demo test dist bench bench-hashsets bench-pdq bench-vpdq bench-shards bench-plugins bench-images fuzz fixtures clean
 
 deps:
 	@bash .ci/install-deps
@@ -55,6 +55,10 @@ bench-shards: build
 # External plugins: the example plugin alone vs through --plugin, small and big files (docs/PERFORMANCE.md).
 bench-plugins: build
 	bash .ci/bench-plugins $(N)
+
+# Disk images: scan of an ext4 image vs fls + icat + three digests vs reading it once (docs/DISK-IMAGES.md).
+bench-images: build
+	bash .ci/bench-images $(N)
 
 # libFuzzer runs, one target after another, FUZZ_SECONDS each: see docs/FUZZING.md.
 # Builds into .build-fuzz/; corpora, crashes and logs go to /tmp/blindfold-fuzz/.
