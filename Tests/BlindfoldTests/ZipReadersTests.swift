@@ -60,6 +60,46 @@ struct ZipReadersTests {
         #expect(again.itemLines == manifest.itemLines)
     }
 
+    @Test("zips on disk larger than --seekable-archive-bytes are read with both readers from the file, in workers and in process")
+    func bothReadersFromFile() throws {
+        let workspace = try TemporaryDirectory("zip-readers-file")
+        defer { workspace.remove() }
+        let generated = workspace.child("generated").path
+        let expected = try Self.generate(into: generated)
+        // The zips ArchiveFormat opens (the ones starting with a local header); padded-front
+        // and the programs are EmbeddedArchiveFormat's, held in memory only.
+        let files = ["extra-local.zip", "hidden-member.zip", "padded-end.zip", "bad-end-record.zip"]
+        let evidence = workspace.child("evidence").path
+        try FileManager.default.createDirectory(atPath: evidence, withIntermediateDirectories: true)
+        let limit = 200
+        for file in files {
+            try FileManager.default.copyItem(atPath: generated + "/" + file, toPath: evidence + "/" + file)
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: evidence + "/" + file)[.size] as? Int)
+            #expect(size > limit, "\(file) is larger than the limit, so it is not held in memory")
+        }
+        let (memory, inMemory) = try ArchiveTests.scan(evidence, out: workspace.child("memory").path)
+        #expect(memory.exitCode == 0, "\(memory.stderr)")
+        for extra in [[], ["--containers-in-process"]] {
+            let out = workspace.child("file\(extra.count)").path
+            let (result, manifest) = try ArchiveTests.scan(evidence, out: out, ["--seekable-archive-bytes", "\(limit)"] + extra)
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            for file in files {
+                let want = try #require(expected[file])
+                let record = try #require(manifest.item(file), "\(file) recorded")
+                #expect(record.string("status") == want.status, "\(file): \(record.string("reason") ?? "")")
+                let listed = ArchiveTests.members(of: manifest, in: file)
+                #expect(listed.map { ArchiveTests.memberName($0) ?? "" } == want.members.map(\.name), "\(file) \(extra)")
+                for (item, member) in zip(listed, want.members) {
+                    #expect(item.object("hashes")?.string("sha256") == member.sha256, "\(file)/\(member.name)")
+                    let kinds = (item["notes"] as? [String] ?? []).map { String($0.prefix { $0 != ":" }) }
+                    #expect(kinds == member.notes, "\(file)/\(member.name): notes \(kinds)")
+                }
+            }
+            // Record for record what the in-memory reading gave.
+            #expect(manifest.itemLines == inMemory.itemLines, "\(extra)")
+        }
+    }
+
     @Test("an archive inside other bytes is found only when its structure checks out")
     func locating() throws {
         let workspace = try TemporaryDirectory("zip-locate")

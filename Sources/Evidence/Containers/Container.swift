@@ -55,10 +55,12 @@ public enum ContainerAccess: Sendable, Hashable {
     /// as for ``seeking``.
     case randomAccess
     /// Held in memory and read with random access when its size is known and within
-    /// `seekable_archive_bytes`; otherwise streamed (`orStreamed`) or not opened at all
-    /// (hashed only). Zips (read with both zip readers from memory) and items that may carry
-    /// an archive after other bytes (self-extracting programs) are read so.
-    case inMemoryWhenSmall(orStreamed: Bool)
+    /// `seekable_archive_bytes`; otherwise, when it is a file on disk and `fromFileWhenLarge`,
+    /// hashed first and read with random access from the file as for ``randomAccess``
+    /// (``ContainerFormat/open(random:)``); otherwise streamed (`orStreamed`) or not opened at
+    /// all (hashed only). Zips (read with both zip readers) and items that may carry an archive
+    /// after other bytes (self-extracting programs) are read so.
+    case inMemoryWhenSmall(orStreamed: Bool, fromFileWhenLarge: Bool = false)
 }
 
 /// A kind of container: recognises its items and opens them.
