@@ -40,6 +40,9 @@ extension Container {
 extension ContainerFormat {
     /// Every item this format recognises is one of its containers.
     public func claims(memory: UnsafeRawBufferPointer) -> Bool { true }
+
+    /// Every file on disk this format recognises is one of its containers.
+    public func claims(random: any RandomAccessInput) -> Bool { true }
 }
 
 /// How a container is read.
@@ -86,6 +89,10 @@ public protocol ContainerFormat: Sendable {
     /// by ``access(mime:head:)`` on a guess, a program that may carry an archive); when not,
     /// the item keeps its plain record. The default: always.
     func claims(memory: UnsafeRawBufferPointer) -> Bool
+
+    /// The same for a file on disk read with random access (``ContainerFormat/open(random:)``),
+    /// asked after it was hashed. The default: always.
+    func claims(random: any RandomAccessInput) -> Bool
 
     /// Opens the container over random access to its bytes (formats that answer
     /// ``ContainerAccess/randomAccess``; the default refuses).
