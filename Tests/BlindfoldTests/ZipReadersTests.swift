@@ -78,7 +78,13 @@ struct ZipReadersTests {
             let size = try #require(try FileManager.default.attributesOfItem(atPath: evidence + "/" + file)[.size] as? Int)
             #expect(size > limit, "\(file) is larger than the limit, so it is not held in memory")
         }
+        // Hostile: a zip cut inside its second member (no directory): the walk's members and
+        // its truncation, from the file as from memory.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: generated + "/extra-local.zip"))
+        try whole.prefix(4000).write(to: URL(fileURLWithPath: evidence + "/truncated.zip"))
         let (memory, inMemory) = try ArchiveTests.scan(evidence, out: workspace.child("memory").path)
+        #expect(inMemory.item("truncated.zip")?.string("status") == "truncated")
+        #expect(ArchiveTests.members(of: inMemory, in: "truncated.zip").map { ArchiveTests.memberName($0) ?? "" } == ["a.bin", "extra.bin"])
         #expect(memory.exitCode == 0, "\(memory.stderr)")
         for extra in [[], ["--containers-in-process"]] {
             let out = workspace.child("file\(extra.count)").path
