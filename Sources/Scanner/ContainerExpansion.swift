@@ -33,6 +33,7 @@ extension ItemProcessor {
         } else if let random = opening.random {
             // Hashed front to back first; then the parser reads where it needs.
             try tee.drain()
+            guard format.claims(random: random) else { return }
             note = openAndList({ () throws(ItemReadError) in try format.open(random: random) }, record: &record, context: members)
         } else if opening.access == .streaming {
             note = open(opening.format, .stream(tee), record: &record, context: members)

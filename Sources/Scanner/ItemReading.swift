@@ -29,7 +29,7 @@ extension ItemProcessor {
             }
             let head = UnsafeRawBufferPointer(rebasing: buffer[0..<first])
             pass.begin(head: head, sniffer: sniffer, record: &record)
-            if first > 0, var opening = containerOpening(for: record, head: head) {
+            if first > 0, var opening = containerOpening(for: record, head: head, fileOnDisk: source.randomAccess != nil) {
                 if opening.access == .randomAccess { opening.random = source.randomAccess }
                 // Random access without a file to read from (a member) falls back to a copy.
                 let copies = opening.access == .seeking || (opening.access == .randomAccess && opening.random == nil)
@@ -65,14 +65,18 @@ extension ItemProcessor {
     /// The first container format that claims the item, and how it reads it.
     ///
     /// An item read in memory when small is held in memory when its size (on disk, or as
-    /// its header declares) is within `seekable_archive_bytes`; otherwise it is streamed or,
-    /// when the format cannot stream it, left to the next format.
-    func containerOpening(for record: ItemRecord, head: UnsafeRawBufferPointer) -> ContainerOpening? {
+    /// its header declares) is within `seekable_archive_bytes`; otherwise, when it is a file
+    /// on disk (`fileOnDisk`) and the format reads such files, read with random access from
+    /// the file; otherwise it is streamed or, when the format cannot stream it, left to the
+    /// next format.
+    func containerOpening(for record: ItemRecord, head: UnsafeRawBufferPointer, fileOnDisk: Bool = false) -> ContainerOpening? {
         for format in containerFormats {
             guard var access = format.access(mime: record.mime, head: head) else { continue }
-            if case .inMemoryWhenSmall(let orStreamed) = access {
+            if case .inMemoryWhenSmall(let orStreamed, let fromFileWhenLarge) = access {
                 if let size = record.size, size <= configuration.limits.seekableArchiveBytes {
                     access = .seeking
+                } else if fromFileWhenLarge, fileOnDisk {
+                    access = .randomAccess
                 } else if orStreamed {
                     access = .streaming
                 } else {

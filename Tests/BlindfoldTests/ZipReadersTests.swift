@@ -60,6 +60,54 @@ struct ZipReadersTests {
         #expect(again.itemLines == manifest.itemLines)
     }
 
+    @Test("zips on disk larger than --seekable-archive-bytes are read with both readers from the file, in workers and in process")
+    func bothReadersFromFile() throws {
+        let workspace = try TemporaryDirectory("zip-readers-file")
+        defer { workspace.remove() }
+        let generated = workspace.child("generated").path
+        let expected = try Self.generate(into: generated)
+        // Every file but the 7-Zip one: from the file, programs and padded zips are searched
+        // for a zip only (a larger program with a 7-Zip archive is only hashed).
+        let files = expected.keys.filter { $0 != "sfx-pe-7z.exe" }.sorted()
+        #expect(files.count == 8)
+        let evidence = workspace.child("evidence").path
+        try FileManager.default.createDirectory(atPath: evidence, withIntermediateDirectories: true)
+        let limit = 200
+        for file in files {
+            try FileManager.default.copyItem(atPath: generated + "/" + file, toPath: evidence + "/" + file)
+            let size = try #require(try FileManager.default.attributesOfItem(atPath: evidence + "/" + file)[.size] as? Int)
+            #expect(size > limit, "\(file) is larger than the limit, so it is not held in memory")
+        }
+        // Hostile: a zip cut inside its second member (no directory): the walk's members and
+        // its truncation, from the file as from memory.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: generated + "/extra-local.zip"))
+        try whole.prefix(4000).write(to: URL(fileURLWithPath: evidence + "/truncated.zip"))
+        let (memory, inMemory) = try ArchiveTests.scan(evidence, out: workspace.child("memory").path)
+        #expect(inMemory.item("truncated.zip")?.string("status") == "truncated")
+        #expect(ArchiveTests.members(of: inMemory, in: "truncated.zip").map { ArchiveTests.memberName($0) ?? "" } == ["a.bin", "extra.bin"])
+        #expect(memory.exitCode == 0, "\(memory.stderr)")
+        for extra in [[], ["--containers-in-process"]] {
+            let out = workspace.child("file\(extra.count)").path
+            let (result, manifest) = try ArchiveTests.scan(evidence, out: out, ["--seekable-archive-bytes", "\(limit)"] + extra)
+            #expect(result.exitCode == 0, "\(result.stderr)")
+            for file in files {
+                let want = try #require(expected[file])
+                let record = try #require(manifest.item(file), "\(file) recorded")
+                #expect(record.string("status") == want.status, "\(file): \(record.string("reason") ?? "")")
+                #expect((record["archive"] != nil) == want.container, "\(file): opened as a container or not")
+                let listed = ArchiveTests.members(of: manifest, in: file)
+                #expect(listed.map { ArchiveTests.memberName($0) ?? "" } == want.members.map(\.name), "\(file) \(extra)")
+                for (item, member) in zip(listed, want.members) {
+                    #expect(item.object("hashes")?.string("sha256") == member.sha256, "\(file)/\(member.name)")
+                    let kinds = (item["notes"] as? [String] ?? []).map { String($0.prefix { $0 != ":" }) }
+                    #expect(kinds == member.notes, "\(file)/\(member.name): notes \(kinds)")
+                }
+            }
+            // Record for record what the in-memory reading gave.
+            #expect(manifest.itemLines == inMemory.itemLines, "\(extra)")
+        }
+    }
+
     @Test("an archive inside other bytes is found only when its structure checks out")
     func locating() throws {
         let workspace = try TemporaryDirectory("zip-locate")
@@ -77,6 +125,17 @@ struct ZipReadersTests {
         #expect(try locate("sfx-pe-7z.exe")?.1 == .sevenZip)
         #expect(try locate("padded-front.zip").map { $0.0 } == 512)
         #expect(try locate("plain-program") == nil)
+        // From a file read with random access (zips only): the same offsets, nothing for the rest.
+        func zipStart(_ file: String) throws -> Int64? {
+            let bytes = try [UInt8](Data(contentsOf: workspace.child(file)))
+            return bytes.withUnsafeBytes { EmbeddedArchive.zipStart(in: MemoryRandomAccess($0)) }
+        }
+        #expect(try zipStart("sfx-elf-zip") == 6000)
+        #expect(try zipStart("sfx-pe-zip.exe") == 9000)
+        #expect(try zipStart("padded-front.zip") == 512)
+        for file in ["plain-program", "sfx-pe-7z.exe", "extra-local.zip", "padded-end.zip"] {
+            #expect(try zipStart(file) == nil, "\(file)")
+        }
         // A 7-Zip signature whose header CRC is wrong, a zip end record with no directory: nothing.
         var fake = [UInt8]("MZ".utf8) + [UInt8](repeating: 0x90, count: 100)
         fake += [0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C, 0, 4] + [UInt8](repeating: 1, count: 24)

@@ -28,7 +28,7 @@ public enum ArchiveDetection {
     /// first member libmagic cannot place is `data` to it; the streaming readers decide from
     /// these same bytes): zip local header, RPM lead, WARC record, 7-Zip signature.
     static let signatures: [(bytes: [UInt8], access: ContainerAccess)] = [
-        ([0x50, 0x4B, 0x03, 0x04], .inMemoryWhenSmall(orStreamed: true)),
+        ([0x50, 0x4B, 0x03, 0x04], .inMemoryWhenSmall(orStreamed: true, fromFileWhenLarge: true)),
         ([0xED, 0xAB, 0xEE, 0xDB], .streaming),
         (Array("WARC/".utf8), .streaming),
         ([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C], .seeking),
@@ -45,14 +45,15 @@ public enum ArchiveDetection {
         return signatures.first { head.starts(with: $0.bytes) }?.access
     }
 
-    /// Zip types: held in memory when small, so both zip readers can list them (``ZipCrossCheck``).
+    /// Zip types: held in memory when small, read from the file when larger (a zip on disk),
+    /// so both zip readers can list them (``ZipCrossCheck``); a larger member is streamed.
     static let zips: Set<String> = ["application/zip", "application/java-archive"]
 
     /// How a container of this type is read, or nil when it is not one.
     public static func access(for mime: String?) -> ContainerAccess? {
         guard let mime else { return nil }
         if zips.contains(mime) || zipBasedPrefixes.contains(where: { mime.hasPrefix($0) }) {
-            return .inMemoryWhenSmall(orStreamed: true)
+            return .inMemoryWhenSmall(orStreamed: true, fromFileWhenLarge: true)
         }
         if streamable.contains(mime) { return .streaming }
         if needsSeeking.contains(mime) { return .seeking }

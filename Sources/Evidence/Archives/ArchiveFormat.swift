@@ -18,4 +18,14 @@ public struct ArchiveFormat: ContainerFormat {
             return try ArchiveReader(memory: memory)
         }
     }
+
+    /// A zip on disk larger than `seekable_archive_bytes` (``ContainerAccess/inMemoryWhenSmall(orStreamed:fromFileWhenLarge:)``),
+    /// read from the file with both zip readers; any other archive with every reader.
+    public func open(random: any RandomAccessInput) throws(ItemReadError) -> any Container {
+        let head = UnsafeMutableRawBufferPointer.allocate(byteCount: 4, alignment: 1)
+        defer { head.deallocate() }
+        let count = try random.read(at: 0, into: head)
+        if count == 4, head.elementsEqual([0x50, 0x4B, 0x03, 0x04]) { return try ZipCrossCheck(random: random) }
+        return try ArchiveReader(random: random)
+    }
 }

@@ -58,6 +58,28 @@ public final class ArchiveReader: Container {
         self.locale = locale
     }
 
+    /// A reader over `input` from byte `start` on, read where libarchive needs (read, seek
+    /// and skip callbacks over ``RandomAccessInput/read(at:into:)``), never held in memory: a
+    /// zip on disk read with either of libarchive's zip readers (``Readers``), or bytes in
+    /// memory through ``MemoryRandomAccess``.
+    public init(random input: any RandomAccessInput, start: Int64 = 0, readers: Readers = .all) throws(ItemReadError) {
+        let source = ArchiveRandomSource(input, start: start)
+        let locale = ArchiveLocale()
+        self.archive = try locale.run { () throws(ItemReadError) in
+            try Self.openReader(readers) { archive in
+                let context = Unmanaged.passUnretained(source).toOpaque()
+                guard archive_read_set_read_callback(archive, ArchiveRandomCallbacks.read) == ARCHIVE_OK,
+                      archive_read_set_seek_callback(archive, ArchiveRandomCallbacks.seek) == ARCHIVE_OK,
+                      archive_read_set_skip_callback(archive, ArchiveRandomCallbacks.skip) == ARCHIVE_OK,
+                      archive_read_set_callback_data(archive, context) == ARCHIVE_OK
+                else { return ARCHIVE_FATAL }
+                return archive_read_open1(archive)
+            }
+        }
+        self.input = source
+        self.locale = locale
+    }
+
     /// A new reader with `readers` enabled, opened by `open`; freed again on failure.
     private static func openReader(
         _ readers: Readers = .all, _ open: (OpaquePointer) -> Int32

@@ -50,30 +50,61 @@ public enum EmbeddedArchive {
     /// Where the zip whose end record closes `bytes` starts, or nil when there is none or its
     /// directory does not check out.
     static func zipStart(in bytes: UnsafeRawBufferPointer) -> Int? {
-        guard bytes.count >= 22 else { return nil }
+        zipStart(size: Int64(bytes.count)) { offset, count in
+            guard offset >= 0, offset < Int64(bytes.count) else { return [] }
+            return Array(bytes[Int(offset)..<min(bytes.count, Int(offset) + count)])
+        }.map { Int($0) }
+    }
+
+    /// Where a zip after other bytes starts in a file read with random access (a padded zip or
+    /// a program on disk larger than `seekable_archive_bytes`), checked as ``locate(in:)``
+    /// checks one in memory, reading only the end (up to 66 KiB), the directory's first entry
+    /// and a local header; nil when there is none or it starts at the first byte. Only zips
+    /// are looked for: a 7-Zip or RAR archive after a program is searched for in memory only.
+    public static func zipStart(in random: any RandomAccessInput) -> Int64? {
+        let start = zipStart(size: random.size) { offset, count in
+            var bytes = [UInt8](repeating: 0, count: count)
+            var filled = 0
+            while filled < count {
+                let read = bytes.withUnsafeMutableBytes { buffer in
+                    (try? random.read(at: offset + Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))) ?? 0
+                }
+                if read <= 0 { break }
+                filled += read
+            }
+            return Array(bytes[0..<filled])
+        }
+        return start.flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    /// The zip start in `size` bytes read through `read(offset, count)` (fewer bytes at the end).
+    private static func zipStart(size: Int64, read: (Int64, Int) -> [UInt8]) -> Int64? {
+        guard size >= 22 else { return nil }
         // The last end record: it is at most 65,535 (comment) + 22 bytes from the end, and a
         // little padding after it is tolerated as libarchive tolerates it.
-        let window = max(0, bytes.count - (65_535 + 22 + 1024))
-        var end: Int?
-        var at = bytes.count - 22
-        while at >= window {
-            if matches(zipEnd, in: bytes, at: at) { end = at; break }
-            at -= 1
-        }
-        guard let end else { return nil }
-        let directorySize = Int(le32(bytes, end + 12)), recordedOffset = Int(le32(bytes, end + 16))
+        let windowStart = max(0, size - Int64(65_535 + 22 + 1024))
+        let window = read(windowStart, Int(size - windowStart))
+        var at = window.count - 22
+        while at >= 0, !window[at...].starts(with: zipEnd) { at -= 1 }
+        guard at >= 0 else { return nil }
+        let end = windowStart + Int64(at)
+        let directorySize = Int64(le32(window, at + 12)), recordedOffset = Int64(le32(window, at + 16))
         let directory = end - directorySize
-        guard directorySize > 0, directory >= 0, directory >= recordedOffset, matches(zipCentral, in: bytes, at: directory) else {
-            return nil
-        }
+        guard directorySize > 0, directory >= 0, directory >= recordedOffset else { return nil }
+        let central = read(directory, 46)
+        guard central.starts(with: zipCentral) else { return nil }
         // The first member's local header, at the recorded offset as is (a builder that
         // adjusted the offsets) or shifted by the bytes in front (one that did not).
-        let firstLocal = Int(le32(bytes, directory + 42))
+        let firstLocal = Int64(le32(central, 42))
         for shift in [0, directory - recordedOffset] {
             let local = firstLocal + shift
-            if local >= 0, local < bytes.count, matches(zipLocal, in: bytes, at: local) { return local }
+            if local >= 0, local < size, read(local, 4) == zipLocal { return local }
         }
         return nil
+    }
+
+    private static func le32(_ bytes: [UInt8], _ at: Int) -> UInt32 {
+        bytes.withUnsafeBytes { le32($0, at) }
     }
 
     private static func isSevenZipHeader(_ bytes: UnsafeRawBufferPointer, _ at: Int) -> Bool {

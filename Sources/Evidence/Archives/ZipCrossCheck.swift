@@ -1,7 +1,8 @@
 import BlindfoldCore
 
-/// A zip in memory read with both of libarchive's zip readers, so that a member only one of
-/// them sees is still examined.
+/// A zip read with both of libarchive's zip readers, so that a member only one of them sees
+/// is still examined: from memory (a small zip, a member) or from the evidence file itself
+/// (a zip on disk larger than `seekable_archive_bytes`), through one ``RandomAccessInput``.
 ///
 /// A zip lists its members twice: a local header before each member's data, and the central
 /// directory at the end. Tools that extract read the directory; a stream reader walks the
@@ -31,7 +32,7 @@ public final class ZipCrossCheck: Container {
     public static let centralDirectoryOnly =
         "central_directory_only: the central directory lists the member but walking the local headers front to back does not reach it"
 
-    private let memory: UnsafeRawBufferPointer
+    private let random: any RandomAccessInput
     /// The reader of the current phase: the local-header walk, then the directory.
     private var reader: ArchiveReader
     private var inDirectoryPhase = false
@@ -43,17 +44,24 @@ public final class ZipCrossCheck: Container {
     private var walkEnding: ContainerStep = .end
     private var note: String?
 
-    /// A zip whose local headers start at `zipStart` in `memory` (0 for a plain zip; after
-    /// the program of a self-extracting one). `memory` must stay valid for the reader's life.
-    public init(memory: UnsafeRawBufferPointer, zipStart: Int = 0) throws(ItemReadError) {
-        self.memory = memory
-        reader = try ArchiveReader(memory: UnsafeRawBufferPointer(rebasing: memory[zipStart...]), readers: .zipLocalHeaders)
-        directoryLeft = Self.directoryNames(memory)
+    /// A zip whose local headers start at `zipStart` in `random` (0 for a plain zip; after
+    /// the program of a self-extracting one). `random` is read where the readers need, never
+    /// copied whole.
+    public init(random: any RandomAccessInput, zipStart: Int64 = 0) throws(ItemReadError) {
+        self.random = random
+        reader = try ArchiveReader(random: random, start: zipStart, readers: .zipLocalHeaders)
+        directoryLeft = Self.directoryNames(random)
+    }
+
+    /// A zip in memory (see ``init(random:zipStart:)``). `memory` must stay valid for the
+    /// reader's life.
+    public convenience init(memory: UnsafeRawBufferPointer, zipStart: Int = 0) throws(ItemReadError) {
+        try self.init(random: MemoryRandomAccess(memory), zipStart: Int64(zipStart))
     }
 
     /// The names the central directory lists, with counts; nil when it cannot be read.
-    private static func directoryNames(_ memory: UnsafeRawBufferPointer) -> [PathBytes: Int]? {
-        guard let directory = try? ArchiveReader(memory: memory, readers: .zipCentralDirectory) else { return nil }
+    private static func directoryNames(_ random: any RandomAccessInput) -> [PathBytes: Int]? {
+        guard let directory = try? ArchiveReader(random: random, readers: .zipCentralDirectory) else { return nil }
         var names: [PathBytes: Int] = [:]
         while case .entry(let entry) = directory.next() { names[entry.name, default: 0] += 1 }
         return names
@@ -99,7 +107,7 @@ public final class ZipCrossCheck: Container {
     /// members the walk did not produce; otherwise the walk's ending is the container's.
     private func startDirectoryPhase(after ending: ContainerStep) -> ContainerStep {
         guard let left = directoryLeft, left.values.contains(where: { $0 > 0 }),
-              let directory = try? ArchiveReader(memory: memory, readers: .zipCentralDirectory)
+              let directory = try? ArchiveReader(random: random, readers: .zipCentralDirectory)
         else { return ending }
         walkEnding = ending
         reader = directory

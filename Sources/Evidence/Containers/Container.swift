@@ -40,6 +40,9 @@ extension Container {
 extension ContainerFormat {
     /// Every item this format recognises is one of its containers.
     public func claims(memory: UnsafeRawBufferPointer) -> Bool { true }
+
+    /// Every file on disk this format recognises is one of its containers.
+    public func claims(random: any RandomAccessInput) -> Bool { true }
 }
 
 /// How a container is read.
@@ -55,10 +58,12 @@ public enum ContainerAccess: Sendable, Hashable {
     /// as for ``seeking``.
     case randomAccess
     /// Held in memory and read with random access when its size is known and within
-    /// `seekable_archive_bytes`; otherwise streamed (`orStreamed`) or not opened at all
-    /// (hashed only). Zips (read with both zip readers from memory) and items that may carry
-    /// an archive after other bytes (self-extracting programs) are read so.
-    case inMemoryWhenSmall(orStreamed: Bool)
+    /// `seekable_archive_bytes`; otherwise, when it is a file on disk and `fromFileWhenLarge`,
+    /// hashed first and read with random access from the file as for ``randomAccess``
+    /// (``ContainerFormat/open(random:)``); otherwise streamed (`orStreamed`) or not opened at
+    /// all (hashed only). Zips (read with both zip readers) and items that may carry an archive
+    /// after other bytes (self-extracting programs) are read so.
+    case inMemoryWhenSmall(orStreamed: Bool, fromFileWhenLarge: Bool = false)
 }
 
 /// A kind of container: recognises its items and opens them.
@@ -84,6 +89,10 @@ public protocol ContainerFormat: Sendable {
     /// by ``access(mime:head:)`` on a guess, a program that may carry an archive); when not,
     /// the item keeps its plain record. The default: always.
     func claims(memory: UnsafeRawBufferPointer) -> Bool
+
+    /// The same for a file on disk read with random access (``ContainerFormat/open(random:)``),
+    /// asked after it was hashed. The default: always.
+    func claims(random: any RandomAccessInput) -> Bool
 
     /// Opens the container over random access to its bytes (formats that answer
     /// ``ContainerAccess/randomAccess``; the default refuses).

@@ -29,6 +29,10 @@ public struct IsolatedContainerFormat: ContainerFormat {
         inner.claims(memory: memory)
     }
 
+    public func claims(random: any RandomAccessInput) -> Bool {
+        inner.claims(random: random)
+    }
+
     /// A stream goes block by block to one worker; bytes in memory go whole to a worker, and
     /// to a fresh one when a disk image's worker is lost and the partitions after the fault
     /// are still to be read (``PartitionResumingProxy``).
