@@ -84,6 +84,42 @@ struct APFSImageTests {
         try Self.expectNoVolumeName(in: directory.child("out"), result)
     }
 
+    @Test("Damaged APFS: a container cut after its first MiB and one whose volume superblock is zeroed are recorded with a reason, the scan goes on")
+    func damagedContainers() throws {
+        let directory = try TemporaryDirectory("bf-apfs-damaged")
+        defer { directory.remove() }
+        let whole = directory.child("whole.apfs")
+        try APFSFixtures.container(at: whole)
+        let block = try #require(try APFSFixtures.pstat(whole).first?.block)
+        let root = directory.child("evidence")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try DiskImageFixtures.shell(
+            "head -c 1048576 '\(whole.path)' > '\(root.path)/cut.img' && cp '\(whole.path)' '\(root.path)/novolume.img'"
+                + " && dd if=/dev/zero of='\(root.path)/novolume.img' bs=4096 seek=\(block) count=1 conv=notrunc status=none"
+                + " && printf 'after' > '\(root.path)/zz-after.txt'")
+        try FileManager.default.removeItem(at: whole)
+
+        let (result, manifest) = try ArchiveTests.scan(root.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        // Both images have a record, hashed; the file after them is read as usual.
+        for name in ["cut.img", "novolume.img"] {
+            let own = try #require(manifest.item(name), "no record for \(name)")
+            #expect(DiskImageTests.sha256(own) != nil, "\(name)")
+            #expect(DiskImageTests.members(manifest, of: name).isEmpty, "\(name)")
+        }
+        // TSK's pool API refuses both (pstat says so too: it reads every volume superblock
+        // while opening the container): recorded with a reason, never taken for a readable disk.
+        for name in ["cut.img", "novolume.img"] {
+            let own = manifest.item(name)
+            #expect(["unsupported", "corrupt"].contains(own?.string("status") ?? ""), "\(name): \(own?.string("status") ?? "")")
+            #expect(own?.string("reason")?.isEmpty == false, "\(name)")
+            #expect(try DiskImageFixtures.shell("pstat '\(root.path)/\(name)' || true").stdout.contains("Volume") == false)
+        }
+        #expect(manifest.item("zz-after.txt")?.string("status") == "ok")
+        try Self.expectNoVolumeName(in: directory.child("out"), result)
+    }
+
     @Test("The pool fields read back: a layout with a pool and a location with a pool volume cross the worker wire")
     func poolFieldsRoundTrip() throws {
         var entry = ContainerEntry(name: PathBytes(Array("a.bin".utf8)), kind: .file, declaredSize: 3)
