@@ -15,14 +15,38 @@ public struct DiskLayout: Hashable, Sendable, Codable {
         public var allocated: Bool
         /// The file system found in it, when The Sleuth Kit reads one.
         public var fileSystem: String?
+        /// The pool (APFS container) in it, when there is one.
+        public var pool: Pool?
 
         /// A partition from its parts.
-        public init(index: Int, offset: Int64, length: Int64, allocated: Bool, fileSystem: String?) {
+        public init(index: Int, offset: Int64, length: Int64, allocated: Bool, fileSystem: String?, pool: Pool? = nil) {
+            self.pool = pool
             self.index = index
             self.offset = offset
             self.length = length
             self.allocated = allocated
             self.fileSystem = fileSystem
+        }
+    }
+
+    /// A pool of volumes sharing one container (APFS), as The Sleuth Kit's pool API reads it:
+    /// counts and indexes only (volume names are text the owner wrote and are never recorded).
+    public struct Pool: Hashable, Sendable, Codable {
+        /// The pool type as TSK names it (`apfs`).
+        public var type: String
+        /// How many volumes the pool lists.
+        public var volumes: Int
+        /// The indexes of encrypted volumes: recorded, not read (no password is ever tried).
+        public var encryptedVolumes: [Int]
+        /// The indexes of volumes whose file system TSK could not open.
+        public var unreadVolumes: [Int]
+
+        /// A pool from its parts.
+        public init(type: String, volumes: Int, encryptedVolumes: [Int], unreadVolumes: [Int]) {
+            self.type = type
+            self.volumes = volumes
+            self.encryptedVolumes = encryptedVolumes
+            self.unreadVolumes = unreadVolumes
         }
     }
 
@@ -41,12 +65,15 @@ public struct DiskLayout: Hashable, Sendable, Codable {
     /// What the image's container format says about itself (segments, EWF acquisition and
     /// verification); nil for a plain raw image.
     public var facts: ImageFacts?
+    /// The pool at offset 0 when there is no volume system (an APFS container image).
+    public var pool: Pool?
 
     /// A layout from its parts.
     public init(
         imageFormat: String, mediaSize: Int64, sectorSize: Int, volumeSystem: String?,
-        partitions: [Partition], fileSystem: String?, facts: ImageFacts? = nil
+        partitions: [Partition], fileSystem: String?, facts: ImageFacts? = nil, pool: Pool? = nil
     ) {
+        self.pool = pool
         self.imageFormat = imageFormat
         self.mediaSize = mediaSize
         self.sectorSize = sectorSize

@@ -14,9 +14,13 @@ public struct LayerLocation: Hashable, Sendable, Codable {
     public var fileSystem: String
     /// The metadata address (inode, MFT entry, FAT directory-entry address).
     public var inode: UInt64
+    /// The volume's index in its pool (APFS container, as `pstat` lists them); nil outside a
+    /// pool. `offset` is then the pool's.
+    public var poolVolume: Int?
 
     /// A location from its parts.
-    public init(partition: Int?, offset: Int64, fileSystem: String, inode: UInt64) {
+    public init(partition: Int?, offset: Int64, fileSystem: String, inode: UInt64, poolVolume: Int? = nil) {
+        self.poolVolume = poolVolume
         self.partition = partition
         self.offset = offset
         self.fileSystem = fileSystem

@@ -8,6 +8,7 @@ extension LayerLocation {
         layer.add("offset", offset)
         layer.add("fs", fileSystem)
         layer.add("inode", Int64(clamping: inode))
+        layer.add("pool_volume", poolVolume)
     }
 
     /// The location a layer object holds, or nil for an archive member's layer.
@@ -17,7 +18,10 @@ extension LayerLocation {
         let offset = try layer.required("offset", layer.int("offset"))
         let fileSystem = try layer.required("fs", layer.string("fs"))
         let inode = try layer.required("inode", layer.int("inode"))
-        return LayerLocation(partition: partition, offset: offset, fileSystem: fileSystem, inode: UInt64(clamping: inode))
+        let poolVolume = try layer.int("pool_volume").map { Int($0) }
+        return LayerLocation(
+            partition: partition, offset: offset, fileSystem: fileSystem, inode: UInt64(clamping: inode),
+            poolVolume: poolVolume)
     }
 }
 
@@ -31,6 +35,7 @@ extension DiskLayout {
         facts?.add(to: &object)
         object.add("volume_system", volumeSystem)
         object.add("fs", fileSystem)
+        pool.map { object.add("pool", $0.manifestJSON) }
         if volumeSystem != nil {
             object.add("partitions", .array(partitions.map { partition in
                 var entry = JSONObjectBuilder()
@@ -39,6 +44,7 @@ extension DiskLayout {
                 entry.add("length", partition.length)
                 entry.add("allocated", partition.allocated)
                 entry.add("fs", partition.fileSystem)
+                partition.pool.map { entry.add("pool", $0.manifestJSON) }
                 return entry.value
             }))
         }
@@ -55,7 +61,7 @@ extension DiskLayout {
                 offset: try entry.required("offset", entry.int("offset")),
                 length: try entry.required("length", entry.int("length")),
                 allocated: try entry.required("allocated", entry.bool("allocated")),
-                fileSystem: try entry.string("fs")))
+                fileSystem: try entry.string("fs"), pool: try Pool(member: "pool", of: &entry)))
         }
         let format = try reader.required("format", reader.string("format"))
         self.init(
@@ -63,6 +69,39 @@ extension DiskLayout {
             mediaSize: try reader.required("media_size", reader.int("media_size")),
             sectorSize: Int(try reader.required("sector_size", reader.int("sector_size"))),
             volumeSystem: try reader.string("volume_system"), partitions: partitions,
-            fileSystem: try reader.string("fs"), facts: try ImageFacts(format: format, manifestJSON: &reader))
+            fileSystem: try reader.string("fs"), facts: try ImageFacts(format: format, manifestJSON: &reader),
+            pool: try Pool(member: "pool", of: &reader))
+    }
+}
+
+extension DiskLayout.Pool {
+    /// The `pool` object: `type`, `volumes`, `encrypted_volumes`, `unread_volumes`.
+    var manifestJSON: JSONValue {
+        var object = JSONObjectBuilder()
+        object.add("type", type)
+        object.add("volumes", volumes)
+        object.add("encrypted_volumes", .array(encryptedVolumes.map { .int(Int64($0)) }))
+        object.add("unread_volumes", .array(unreadVolumes.map { .int(Int64($0)) }))
+        return object.value
+    }
+
+    /// The pool `member` of `reader` read back, or nil when there is none.
+    init?(member: String, of reader: inout JSONObjectReader) throws(ManifestReadError) {
+        guard let value = reader.take(member) else { return nil }
+        var object = try JSONObjectReader(value, what: "item record ('disk_image.pool')")
+        func indexes(_ key: String) throws(ManifestReadError) -> [Int] {
+            var result: [Int] = []
+            for element in try object.array(key) ?? [] {
+                guard case .int(let number) = element else {
+                    throw object.invalid(key, "holds a value that is not a number")
+                }
+                result.append(Int(number))
+            }
+            return result
+        }
+        self.init(
+            type: try object.required("type", object.string("type")),
+            volumes: Int(try object.required("volumes", object.int("volumes"))),
+            encryptedVolumes: try indexes("encrypted_volumes"), unreadVolumes: try indexes("unread_volumes"))
     }
 }

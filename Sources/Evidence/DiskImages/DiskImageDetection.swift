@@ -6,7 +6,7 @@
 public enum DiskImageDetection {
     /// What the head says the item is.
     public enum Kind: String, Sendable {
-        case mbr, gpt, fat, exfat, ntfs, ext, hfsPlus = "hfs+", ewf, vhd, vmdk
+        case mbr, gpt, fat, exfat, ntfs, ext, hfsPlus = "hfs+", apfs, ewf, vhd, vmdk
     }
 
     /// The bytes detection needs (the ext superblock's magic is at 1080).
@@ -42,10 +42,20 @@ public enum DiskImageDetection {
         if matches("EXFAT   ", at: 3) { return .exfat }
         if bytes.count >= 1082, bytes[1080] == 0x53, bytes[1081] == 0xEF, isExtSuperblock(bytes) { return .ext }
         if matches("H+", at: 1024) || matches("HX", at: 1024) { return .hfsPlus }
+        if matches("NXSB", at: 32), isAPFSContainerSuperblock(bytes) { return .apfs }
         guard bytes.count >= 512, bytes[510] == 0x55, bytes[511] == 0xAA else { return nil }
         if isFATBootSector(bytes) { return .fat }
         if isPartitionTable(bytes) { return .mbr }
         return nil
+    }
+
+    /// An APFS container superblock (`nx_superblock_t`) at block 0: besides the `NXSB` magic,
+    /// the object type NX_SUPERBLOCK (1, in the low 16 bits of `o_type` at 24) and a block
+    /// size at 36 that is a power of two from 4 to 64 KiB.
+    private static func isAPFSContainerSuperblock(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 40 else { return false }
+        let blockSize = little32(bytes, 36)
+        return little32(bytes, 24) & 0xFFFF == 1 && (4096...65_536).contains(blockSize) && blockSize & (blockSize - 1) == 0
     }
 
     /// An ext2/3/4 superblock: besides the magic, a block size of 1 to 64 KiB and a non-zero

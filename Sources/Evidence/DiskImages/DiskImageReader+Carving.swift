@@ -5,10 +5,12 @@ extension DiskImageReader {
     /// unallocated blocks (coalesced into runs), the space inside a partition past its file
     /// system, regions the volume system leaves unallocated, partitions without a file system
     /// The Sleuth Kit reads, and, for an image that is one file system, the bytes past it.
+    /// A pool (APFS container) is not carved yet: its volumes' blocks are numbered inside it.
     func carvingRegions() -> [CarvingRegion] {
         var regions: [CarvingRegion] = []
         var spans: [Int64: Int64] = [:]
-        for volume in fileSystems {
+        // A pool's volumes share its blocks, which TSK numbers inside the pool: not carved.
+        for volume in fileSystems where volume.poolVolume == nil {
             let (runs, span) = image.unallocatedRuns(volume.handle, shouldStop: carving.shouldStop)
             spans[volume.offset] = span
             let origin = CarvedOrigin(

@@ -21,6 +21,8 @@ public final class DiskImageReader: PartitionedContainer {
         let partition: Int?
         let offset: Int64
         let type: String
+        /// The volume's index in its pool (APFS); nil for a file system outside a pool.
+        var poolVolume: Int? = nil
     }
 
     public let formatName: String
@@ -53,25 +55,24 @@ public final class DiskImageReader: PartitionedContainer {
         var partitions: [DiskLayout.Partition] = []
         var volumeSystem: String?
         var wholeFileSystem: String?
+        var wholePool: DiskLayout.Pool?
         if let (type, regions) = image.openVolumeSystem() {
             volumeSystem = type
             let sector = Int64(image.sectorSize)
             for region in regions {
                 let offset = region.startSector * sector
-                var fileSystem: String?
-                if region.allocated, let opened = image.openFileSystem(at: offset) {
-                    fileSystem = opened.type
-                    volumes.append(Volume(handle: opened.handle, partition: region.index, offset: offset, type: opened.type))
+                var found: (fileSystem: String?, pool: DiskLayout.Pool?) = (nil, nil)
+                if region.allocated {
+                    found = Self.openFileSystems(in: image, at: offset, partition: region.index, into: &volumes)
                 }
                 partitions.append(DiskLayout.Partition(
                     index: region.index, offset: offset, length: region.sectorCount * sector,
-                    allocated: region.allocated, fileSystem: fileSystem))
+                    allocated: region.allocated, fileSystem: found.fileSystem, pool: found.pool))
             }
-        } else if let opened = image.openFileSystem(at: 0) {
-            wholeFileSystem = opened.type
-            volumes.append(Volume(handle: opened.handle, partition: nil, offset: 0, type: opened.type))
+        } else {
+            (wholeFileSystem, wholePool) = Self.openFileSystems(in: image, at: 0, partition: nil, into: &volumes)
         }
-        if volumeSystem == nil && volumes.isEmpty {
+        if volumeSystem == nil && volumes.isEmpty && wholePool == nil {
             throw ItemReadError(
                 status: .unsupported, reason: "neither a volume system nor a file system The Sleuth Kit reads was found")
         }
@@ -84,7 +85,37 @@ public final class DiskImageReader: PartitionedContainer {
         self.formatName = facts?.format ?? "raw"
         self.diskLayout = DiskLayout(
             imageFormat: formatName, mediaSize: image.mediaSize, sectorSize: image.sectorSize,
-            volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem, facts: facts)
+            volumeSystem: volumeSystem, partitions: partitions, fileSystem: wholeFileSystem, facts: facts,
+            pool: wholePool)
+    }
+
+    /// Opens what starts at byte `offset`: a file system TSK reads directly or, failing that,
+    /// a pool (APFS container) and the file system of each of its volumes that is not
+    /// encrypted. Appends what can be listed to `volumes`; returns the file system type for the
+    /// layout (that of the pool's volumes when one opened) and the pool's facts.
+    private static func openFileSystems(
+        in image: TSKImage, at offset: Int64, partition: Int?, into volumes: inout [Volume]
+    ) -> (fileSystem: String?, pool: DiskLayout.Pool?) {
+        if let opened = image.openFileSystem(at: offset) {
+            volumes.append(Volume(handle: opened.handle, partition: partition, offset: offset, type: opened.type))
+            return (opened.type, nil)
+        }
+        guard let (type, poolVolumes) = image.openPool(at: offset) else { return (nil, nil) }
+        var pool = DiskLayout.Pool(type: type, volumes: poolVolumes.count, encryptedVolumes: [], unreadVolumes: [])
+        var fileSystem: String?
+        for poolVolume in poolVolumes {
+            if poolVolume.encrypted {
+                pool.encryptedVolumes.append(poolVolume.index)
+            } else if let opened = image.openPoolFileSystem(block: poolVolume.block) {
+                fileSystem = fileSystem ?? opened.type
+                volumes.append(Volume(
+                    handle: opened.handle, partition: partition, offset: offset, type: opened.type,
+                    poolVolume: poolVolume.index))
+            } else {
+                pool.unreadVolumes.append(poolVolume.index)
+            }
+        }
+        return (fileSystem, pool)
     }
 
     public func skipPartitions(through index: Int) {
@@ -104,7 +135,8 @@ public final class DiskImageReader: PartitionedContainer {
             }
             let listing = image.list(nextVolume.handle)
             if !listing.complete {
-                incomplete.append(nextVolume.partition.map { "in partition \($0)" } ?? "at offset 0")
+                let place = nextVolume.partition.map { "in partition \($0)" } ?? "at offset 0"
+                incomplete.append(nextVolume.poolVolume.map { "\(place), pool volume \($0)" } ?? place)
             }
             volume = nextVolume
             names = mediaFirst ? Self.mediaFirst(listing.names) : listing.names
@@ -118,7 +150,8 @@ public final class DiskImageReader: PartitionedContainer {
             mtime: name.mtime)
         entry.isDeleted = !name.nameAllocated
         entry.location = LayerLocation(
-            partition: volume.partition, offset: volume.offset, fileSystem: volume.type, inode: name.inode)
+            partition: volume.partition, offset: volume.offset, fileSystem: volume.type, inode: name.inode,
+            poolVolume: volume.poolVolume)
         if name.kind == .file, let withheld = Self.withheld(name) {
             entry.withheld = withheld
         } else if name.kind == .file {

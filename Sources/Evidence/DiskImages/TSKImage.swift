@@ -5,7 +5,8 @@ import BlindfoldCore
 import CTSK
 
 /// An opened disk image: the thin wrapper around The Sleuth Kit, and the only code that
-/// touches its pointers (`TSK_IMG_INFO`, `TSK_VS_INFO`, `TSK_FS_INFO`, `TSK_FS_FILE`).
+/// touches its pointers (`TSK_IMG_INFO`, `TSK_VS_INFO`, `TSK_POOL_INFO`, `TSK_FS_INFO`,
+/// `TSK_FS_FILE`; the pool API is in `TSKImage+Pool.swift`).
 ///
 /// TSK never opens a path: it reads the image's bytes through ``RandomAccessInput`` (a
 /// read-only descriptor or memory), so nothing near the evidence is ever opened for writing.
@@ -29,9 +30,13 @@ final class TSKImage {
     }
 
     private let source: Source
-    private let image: UnsafeMutablePointer<TSK_IMG_INFO>
+    let image: UnsafeMutablePointer<TSK_IMG_INFO>
     private var volumes: UnsafeMutablePointer<TSK_VS_INFO>?
-    private var fileSystems: [UnsafeMutablePointer<TSK_FS_INFO>] = []
+    var fileSystems: [UnsafeMutablePointer<TSK_FS_INFO>] = []
+    /// Pools opened (APFS containers); closed after the file systems opened in them.
+    var pools: [UnsafePointer<TSK_POOL_INFO>] = []
+    /// The images of pool volumes (TSK's pool image type), closed between the two.
+    var poolImages: [UnsafeMutablePointer<TSK_IMG_INFO>] = []
     private var file: UnsafeMutablePointer<TSK_FS_FILE>?
     /// The named data stream being read instead of the default one (NTFS).
     private var stream: TSKStream?
@@ -57,6 +62,8 @@ final class TSKImage {
     deinit {
         if let file { tsk_fs_file_close(file) }
         for fileSystem in fileSystems { tsk_fs_close(fileSystem) }
+        for volumeImage in poolImages { tsk_img_close(volumeImage) }
+        for pool in pools { tsk_pool_close(pool) }
         if let volumes { tsk_vs_close(volumes) }
         tsk_img_close(image)
     }
