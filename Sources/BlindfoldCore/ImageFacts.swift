@@ -63,11 +63,13 @@ public struct ImageFacts: Hashable, Sendable, Codable {
 
     /// The image format: `raw`, `split-raw`, `ewf`, `vhd`, `vmdk`.
     public var format: String
-    /// The number of segment files read (the first included), for split formats.
+    /// The number of segment files read (the first included), for split formats; for a
+    /// differencing VHD, the images read (itself and its parents).
     public var segments: Int?
-    /// The bytes of all the segment files together, for split formats.
+    /// The bytes of all the segment files (or chained images) together.
     public var segmentBytes: Int64?
-    /// The format's own subtype: `fixed`, `dynamic` (VHD), `monolithic-sparse`, ... (VMDK).
+    /// The format's own subtype: `fixed`, `dynamic`, `differencing` (VHD), `monolithic-sparse`,
+    /// ... (VMDK).
     public var imageType: String?
     /// EWF only.
     public var acquisition: Acquisition?

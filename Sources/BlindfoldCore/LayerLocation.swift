@@ -17,10 +17,17 @@ public struct LayerLocation: Hashable, Sendable, Codable {
     /// The volume's index in its pool (APFS container, as `pstat` lists them); nil outside a
     /// pool. `offset` is then the pool's.
     public var poolVolume: Int?
+    /// For an NTFS alternate data stream, the attribute's type and id as `icat INODE-TYPE-ID`
+    /// takes them (`128-4`); nil for a file's default data.
+    public var attribute: String?
 
     /// A location from its parts.
-    public init(partition: Int?, offset: Int64, fileSystem: String, inode: UInt64, poolVolume: Int? = nil) {
+    public init(
+        partition: Int?, offset: Int64, fileSystem: String, inode: UInt64, poolVolume: Int? = nil,
+        attribute: String? = nil
+    ) {
         self.poolVolume = poolVolume
+        self.attribute = attribute
         self.partition = partition
         self.offset = offset
         self.fileSystem = fileSystem

@@ -2,13 +2,14 @@ import BlindfoldCore
 
 extension LayerLocation {
     /// Adds the location's members to a layer object: `partition` (absent without a volume
-    /// system), `offset`, `fs`, `inode`.
+    /// system), `offset`, `fs`, `inode`, `pool_volume` and `attribute` (when they apply).
     func add(to layer: inout JSONObjectBuilder) {
         layer.add("partition", partition)
         layer.add("offset", offset)
         layer.add("fs", fileSystem)
         layer.add("inode", Int64(clamping: inode))
         layer.add("pool_volume", poolVolume)
+        layer.add("attribute", attribute)
     }
 
     /// The location a layer object holds, or nil for an archive member's layer.
@@ -19,9 +20,10 @@ extension LayerLocation {
         let fileSystem = try layer.required("fs", layer.string("fs"))
         let inode = try layer.required("inode", layer.int("inode"))
         let poolVolume = try layer.int("pool_volume").map { Int($0) }
+        let attribute = try layer.string("attribute")
         return LayerLocation(
             partition: partition, offset: offset, fileSystem: fileSystem, inode: UInt64(clamping: inode),
-            poolVolume: poolVolume)
+            poolVolume: poolVolume, attribute: attribute)
     }
 }
 

@@ -30,7 +30,7 @@ struct BuildInfoTests {
         let release = try TemporaryDirectory("magic-release")
         defer { release.remove() }
         try FileManager.default.createDirectory(at: release.child("share/blindfold"), withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: release.child("share/blindfold/magic.mgc").path, contents: Data([1]))
+        _ = FileManager.default.createFile(atPath: release.child("share/blindfold/magic.mgc").path, contents: Data([1]))
 
         let bundled = MagicDatabase.resolve(releaseRoot: release.path, environment: "/elsewhere/magic.mgc")
         #expect(bundled.source == .bundle)

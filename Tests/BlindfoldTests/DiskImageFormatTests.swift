@@ -267,6 +267,177 @@ struct DiskImageFormatTests {
         #expect(DiskImageTests.sha256(hidden) == oracle)
         #expect(DiskImageTests.layer(hidden)?.int("inode") == Int(address.split(separator: "-").first ?? ""))
         #expect(DiskImageTests.layer(hidden)?.int("inode") == DiskImageTests.layer(file)?.int("inode"))
+        // The layer names the attribute as icat takes it: INODE-TYPE-ID from inode and attribute.
+        let attribute = try #require(DiskImageTests.layer(hidden)?.string("attribute"))
+        #expect("\(DiskImageTests.layer(hidden)?.int("inode") ?? -1)-\(attribute)" == address)
+        #expect(DiskImageTests.layer(file)?["attribute"] == nil)
+    }
+
+    @Test("A differencing VHD chain is read through the parents beside it (named by the last component of the path its header states, matched by identifier); a missing or foreign parent is `unsupported`; the stated path is never recorded")
+    func differencingVHDs() throws {
+        let directory = try TemporaryDirectory("bf-image-vhd-chain")
+        defer { directory.remove() }
+        let base = try DiskImageFixtures.fat32InMBR(in: directory.url)
+        // Two later states of the same disk: a file added, then another.
+        var generator = SeededBytes(seed: 2024)
+        let added = [generator.next(70_000), generator.next(9_000)]
+        var states = [base]
+        for (index, bytes) in added.enumerated() {
+            let state = directory.child("state\(index + 1).dd")
+            try FileManager.default.copyItem(at: states[index], to: state)
+            let file = directory.child("added\(index + 1).bin")
+            try Data(bytes).write(to: file)
+            try DiskImageFixtures.shell(
+                "MTOOLS_SKIP_CHECK=1 mcopy -i '\(state.path)'@@\(DiskImageFixtures.fatStartSector * 512) '\(file.path)' ::/")
+            states.append(state)
+        }
+        let evidence = directory.child("evidence")
+        for folder in ["", "alone", "foreign"] {
+            try FileManager.default.createDirectory(
+                at: evidence.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        let baseVHD = evidence.appendingPathComponent("base.vhd")
+        try ImageFormatFixtures.qemuConvert(base, to: baseVHD, format: "vpc")
+        let snap1 = evidence.appendingPathComponent("snap1.vhd")
+        try DifferencingVHDFixtures.write(
+            parent: baseVHD, parentName: "C:\\\(ImageFormatFixtures.sentinel)\\base.vhd", base: base, target: states[1],
+            to: snap1, identifierByte: 0xB1)
+        try DifferencingVHDFixtures.write(
+            parent: snap1, parentName: "snap1.vhd", base: states[1], target: states[2],
+            to: evidence.appendingPathComponent("snap2.vhd"), identifierByte: 0xB2)
+        // The same child with no parent beside it, and beside a base.vhd of another identifier.
+        try FileManager.default.copyItem(at: snap1, to: evidence.appendingPathComponent("alone/snap1.vhd"))
+        try FileManager.default.copyItem(at: snap1, to: evidence.appendingPathComponent("foreign/snap1.vhd"))
+        try ImageFormatFixtures.qemuConvert(base, to: evidence.appendingPathComponent("foreign/base.vhd"), format: "vpc")
+        let before = try ImageFormatFixtures.fingerprints(evidence)
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        #expect(try ImageFormatFixtures.fingerprints(evidence) == before)
+
+        let chains = [("base.vhd", 0, "dynamic", [baseVHD]), ("snap1.vhd", 1, "differencing", [snap1, baseVHD]),
+                      ("snap2.vhd", 2, "differencing", [evidence.appendingPathComponent("snap2.vhd"), snap1, baseVHD])]
+        for (name, state, type, files) in chains {
+            let expected = try Self.oracle(states[state], sector: DiskImageFixtures.fatStartSector)
+            #expect(state == 0 || expected["added\(state).bin"] == DiskImageTests.digest(added[state - 1]), "\(name)")
+            let own = try #require(manifest.item(name), "no record for \(name)")
+            #expect(own.string("status") == "ok", "\(name): \(own.string("reason") ?? "")")
+            let disk = try #require(own.object("disk_image"), "\(name)")
+            #expect(disk.string("image_type") == type, "\(name)")
+            if files.count > 1 {
+                #expect(disk.int("segments") == files.count, "\(name)")
+                let bytes = try files.reduce(0) { total, file in
+                    total + ((try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
+                }
+                #expect(disk.int("segment_bytes") == bytes, "\(name)")
+            }
+            let members = DiskImageTests.members(manifest, of: name)
+            #expect(members.count == expected.count, "\(name): \(members.keys.sorted())")
+            for (path, digest) in expected {
+                #expect(DiskImageTests.sha256(members[path]) == digest, "\(name): \(path)")
+            }
+        }
+        for name in ["alone/snap1.vhd", "foreign/snap1.vhd"] {
+            let own = try #require(manifest.item(name), "no record for \(name)")
+            #expect(own.string("status") == "unsupported", "\(name)")
+            #expect(own.string("reason")?.contains("parent") == true, "\(name): \(own.string("reason") ?? "")")
+            #expect(DiskImageTests.members(manifest, of: name).isEmpty, "\(name)")
+            #expect(DiskImageTests.sha256(own) == (try DiskImageFixtures.sha256(evidence.appendingPathComponent(name))))
+        }
+        let text = try String(contentsOf: directory.child("out/manifest.jsonl"), encoding: .utf8)
+        #expect(!text.contains(ImageFormatFixtures.sentinel))
+        #expect(!result.stderr.contains(ImageFormatFixtures.sentinel))
+    }
+
+    @Test("A VMDK split into 2 GB sparse extents is read through its descriptor and the extents beside it (both partitions, one in the last extent); the extents are not images alone; a missing extent makes it `unsupported`; a monolithic flat descriptor leaves its flat file to be read as a raw disk")
+    func splitVMDK() throws {
+        let directory = try TemporaryDirectory("bf-image-vmdk-split")
+        defer { directory.remove() }
+        let fat = try DiskImageFixtures.fat32InMBR(in: directory.url)
+        let ext = try DiskImageFixtures.ext4(in: directory.url)
+        // A 4.5 GiB disk (sparse): the FAT32 partition at sector 2048, the ext4 file system as
+        // partition 2 at 4 GiB, in the third 2 GB extent.
+        let raw = directory.child("big.dd")
+        let extStart = 4 << 21  // sectors: 4 GiB
+        try FileManager.default.copyItem(at: fat, to: raw)
+        try DiskImageFixtures.shell(
+            "truncate -s 4608M '\(raw.path)' && dd if='\(ext.path)' of='\(raw.path)' bs=512 seek=\(extStart) conv=notrunc status=none")
+        var entry = [UInt8](repeating: 0, count: 16)
+        entry[4] = 0x83
+        withUnsafeBytes(of: UInt32(extStart).littleEndian) { entry.replaceSubrange(8..<12, with: $0) }
+        withUnsafeBytes(of: UInt32(8192).littleEndian) { entry.replaceSubrange(12..<16, with: $0) }
+        let handle = try FileHandle(forWritingTo: raw)
+        try handle.seek(toOffset: 446 + 16)
+        try handle.write(contentsOf: Data(entry))
+        try handle.close()
+
+        let evidence = directory.child("evidence")
+        for folder in ["", "incomplete"] {
+            try FileManager.default.createDirectory(at: evidence.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try ImageFormatFixtures.qemuConvert(
+            raw, to: evidence.appendingPathComponent("vm.vmdk"), format: "vmdk", options: "-o subformat=twoGbMaxExtentSparse")
+        try ImageFormatFixtures.qemuConvert(
+            fat, to: evidence.appendingPathComponent("flat.vmdk"), format: "vmdk", options: "-o subformat=monolithicFlat")
+        for name in ["vm.vmdk", "vm-s001.vmdk", "vm-s002.vmdk"] {
+            try FileManager.default.copyItem(
+                at: evidence.appendingPathComponent(name), to: evidence.appendingPathComponent("incomplete/\(name)"))
+        }
+        let extents = ["vm-s001.vmdk", "vm-s002.vmdk", "vm-s003.vmdk"]
+        let before = try ImageFormatFixtures.fingerprints(evidence)
+        #expect(Set(extents).isSubset(of: before.keys), "\(before.keys.sorted())")
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path, ["--no-carve"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        #expect(try ImageFormatFixtures.fingerprints(evidence) == before)
+
+        let own = try #require(manifest.item("vm.vmdk"))
+        #expect(own.string("status") == "ok", "\(own.string("reason") ?? "")")
+        let disk = try #require(own.object("disk_image"))
+        #expect(disk.string("format") == "vmdk")
+        #expect(disk.string("image_type") == "split-sparse")
+        #expect(disk.int("media_size") == 4608 << 20)
+        #expect(disk.int("segments") == 4)
+        let bytes = try (["vm.vmdk"] + extents).reduce(0) { total, name in
+            total + ((try FileManager.default.attributesOfItem(atPath: evidence.appendingPathComponent(name).path)[.size] as? Int) ?? 0)
+        }
+        #expect(disk.int("segment_bytes") == bytes)
+        // Members by partition offset and path, against icat on the raw disk.
+        var members: [String: [String: Any]] = [:]
+        for item in ArchiveTests.members(of: manifest, in: "vm.vmdk") {
+            guard let layer = DiskImageTests.layer(item), let path = layer.string("member") else { continue }
+            members["\(layer.int("offset") ?? -1):\(path)"] = item
+        }
+        var expected: [String: String] = [:]
+        for sector in [DiskImageFixtures.fatStartSector, extStart] {
+            // A deleted name whose inode now belongs to another file is recorded without a digest.
+            for name in try DiskImageFixtures.fls(raw, sector: sector) where name.type == "r/r" && !name.reallocated {
+                expected["\(sector * 512):\(name.path)"] = try DiskImageFixtures.icatSHA256(raw, inode: name.inode, sector: sector)
+            }
+        }
+        #expect(expected.keys.contains { $0.hasPrefix("\(extStart * 512):") })
+        for (key, digest) in expected {
+            #expect(DiskImageTests.sha256(members[key]) == digest, "\(key): \(members.keys.sorted())")
+        }
+        // The extents are files, hashed and not expanded; so is the descriptor of a flat disk,
+        // whose flat file is the raw disk.
+        for name in extents + ["flat.vmdk"] {
+            let item = try #require(manifest.item(name), "no record for \(name)")
+            #expect(item.string("status") == "ok", "\(name): \(item.string("reason") ?? "")")
+            #expect(item["disk_image"] == nil, "\(name)")
+            #expect(ArchiveTests.members(of: manifest, in: name).isEmpty, "\(name)")
+            #expect(DiskImageTests.sha256(item) == (try DiskImageFixtures.sha256(evidence.appendingPathComponent(name))))
+        }
+        let flatMembers = DiskImageTests.members(manifest, of: "flat-flat.vmdk")
+        for (path, digest) in try Self.oracle(fat, sector: DiskImageFixtures.fatStartSector) {
+            #expect(DiskImageTests.sha256(flatMembers[path]) == digest, "flat-flat.vmdk: \(path)")
+        }
+        let partial = try #require(manifest.item("incomplete/vm.vmdk"))
+        #expect(partial.string("status") == "unsupported")
+        #expect(partial.string("reason")?.contains("extent") == true, "\(partial.string("reason") ?? "")")
+        #expect(ArchiveTests.members(of: manifest, in: "incomplete/vm.vmdk").isEmpty)
     }
 
     @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")

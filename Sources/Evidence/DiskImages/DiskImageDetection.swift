@@ -24,8 +24,10 @@ public enum DiskImageDetection {
     ///
     /// - Parameter mime: libmagic's type when known; a type outside ``imageTypes`` is never an image.
     public static func kind(mime: String?, head: UnsafeRawBufferPointer) -> Kind? {
-        if let mime, !imageTypes.contains(mime) { return nil }
         let bytes = Array(head.prefix(headBytes))
+        let isVMDKDescriptor = bytes.starts(with: VMDKDescriptor.signature)
+        // A VMDK's own descriptor file is text.
+        if let mime, !imageTypes.contains(mime), !(isVMDKDescriptor && mime == "text/plain") { return nil }
         func matches(_ text: String, at offset: Int) -> Bool {
             let expected = Array(text.utf8)
             return bytes.count >= offset + expected.count && Array(bytes[offset..<offset + expected.count]) == expected
@@ -36,7 +38,12 @@ public enum DiskImageDetection {
             return bytes.count >= 11 && bytes[9] == 1 && bytes[10] == 0 ? .ewf : nil
         }
         if matches("conectix", at: 0) { return .vhd }
-        if matches("KDMV", at: 0) || matches("# Disk DescriptorFile", at: 0) { return .vmdk }
+        if matches("KDMV", at: 0) { return isExtentOfSplitVMDK(bytes) ? nil : .vmdk }
+        if isVMDKDescriptor {
+            // A one-flat-file layout's data is a raw disk, read as one on its own.
+            let type = VMDKDescriptor.createType(in: bytes[...])
+            return type.map { VMDKDescriptor.singleFlatTypes.contains($0) } == true ? nil : .vmdk
+        }
         if matches("EFI PART", at: 512) { return .gpt }
         if matches("NTFS    ", at: 3) { return .ntfs }
         if matches("EXFAT   ", at: 3) { return .exfat }
@@ -47,6 +54,24 @@ public enum DiskImageDetection {
         if isFATBootSector(bytes) { return .fat }
         if isPartitionTable(bytes) { return .mbr }
         return nil
+    }
+
+    /// A sparse extent that is one of several files of a VMDK, read through the descriptor that
+    /// names it and not as an image alone: it has no descriptor of its own (VMware's split
+    /// extents say so with a zero descriptor offset; qemu's leave the space blank), or the one
+    /// it embeds states a multi-file layout. The descriptor's place and size are the header's
+    /// little-endian sector numbers at 28 and 36.
+    private static func isExtentOfSplitVMDK(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 44 else { return false }
+        let offset = Int(clamping: little64(bytes, 28))
+        guard offset != 0 else { return true }
+        guard offset < bytes.count / 512 else { return false }
+        let size = Int(clamping: little64(bytes, 36))
+        let end = min(bytes.count, offset * 512 + min(size, bytes.count / 512) * 512)
+        guard end > offset * 512 else { return true }
+        let descriptor = bytes[(offset * 512)..<end]
+        guard descriptor.starts(with: VMDKDescriptor.signature) else { return true }
+        return VMDKDescriptor.createType(in: descriptor).map { !VMDKDescriptor.selfContainedTypes.contains($0) } ?? false
     }
 
     /// An APFS container superblock (`nx_superblock_t`) at block 0: besides the `NXSB` magic,
@@ -95,5 +120,9 @@ public enum DiskImageDetection {
 
     private static func little32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
         (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
+    }
+
+    private static func little64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
+        (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[offset + $1]) << (8 * $1) }
     }
 }

@@ -151,7 +151,7 @@ public final class DiskImageReader: PartitionedContainer {
         entry.isDeleted = !name.nameAllocated
         entry.location = LayerLocation(
             partition: volume.partition, offset: volume.offset, fileSystem: volume.type, inode: name.inode,
-            poolVolume: volume.poolVolume)
+            poolVolume: volume.poolVolume, attribute: name.stream.map { "\($0.type.rawValue)-\($0.id)" })
         if name.kind == .file, let withheld = Self.withheld(name) {
             entry.withheld = withheld
         } else if name.kind == .file {

@@ -9,8 +9,9 @@ import BlindfoldCore
 /// - split raw (`disk.001`, `disk.002`, ...; `disk.aa`, `disk.ab`, ...): the segments end to end.
 /// - EWF (`.E01`, `.E02`, ...; `.Ex01` ...): libewf over a libbfio pool of the segments, and
 ///   the stored media digests verified in a pass of their own.
-/// - VHD (fixed, dynamic) through libvhdi; VMDK (monolithic sparse, stream-optimized)
-///   through libvmdk.
+/// - VHD (fixed, dynamic, differencing with its parents beside it) through libvhdi; VMDK
+///   (monolithic sparse, stream-optimized, and a descriptor with its split sparse or flat
+///   extents beside it) through libvmdk.
 public struct ImageMedia {
     /// The media, read at any offset.
     public let input: any RandomAccessInput
@@ -26,12 +27,14 @@ public struct ImageMedia {
     }
 
     /// The image's files in order: `input` and, when it is a file whose name starts a segment
-    /// set of its kind (E01, split raw), the segments after it that are there. The scanner
-    /// hands all of them to a container worker, which cannot look beside a descriptor.
+    /// set of its kind (E01, split raw), the segments after it that are there; for a
+    /// differencing VHD, its parents. The scanner hands all of them to a container worker,
+    /// which cannot look beside a descriptor.
     public static func files(of input: any RandomAccessInput, kind: DiskImageDetection.Kind?) throws(ItemReadError) -> [any RandomAccessInput] {
         switch kind {
         case .ewf?: return try segments(from: input, scheme: SegmentNaming.ewfScheme)
-        case .vhd?, .vmdk?: return [input]
+        case .vhd?: return try VHDParentLink.chain(from: input)
+        case .vmdk?: return try VMDKDescriptor.files(from: input)
         default:
             if try hasVHDFooter(input) { return [input] }
             return try segments(from: input, scheme: SegmentNaming.splitRawScheme)
@@ -48,12 +51,19 @@ public struct ImageMedia {
         case .ewf?:
             return try ewf(files)
         case .vhd?:
-            return try vhd(first)
+            return try vhd(files)
         case .vmdk?:
-            let media = try VMDKMedia(input: first)
-            return ImageMedia(input: media, sectorSize: 512, facts: ImageFacts(format: "vmdk", imageType: media.imageType))
+            let media = try VMDKMedia(files: files)
+            guard files.count > 1 else {
+                return ImageMedia(input: media, sectorSize: 512, facts: ImageFacts(format: "vmdk", imageType: media.imageType))
+            }
+            return ImageMedia(
+                input: media, sectorSize: 512,
+                facts: ImageFacts(
+                    format: "vmdk", segments: files.count, segmentBytes: files.reduce(0) { $0 + $1.size },
+                    imageType: media.imageType))
         default:
-            if try hasVHDFooter(first) { return try vhd(first) }
+            if try hasVHDFooter(first) { return try vhd([first]) }
             guard files.count > 1 else { return ImageMedia(input: first, sectorSize: 512, facts: nil) }
             let whole = ConcatenatedInput(files)
             return ImageMedia(
@@ -72,9 +82,17 @@ public struct ImageMedia {
         return ImageMedia(input: media, sectorSize: max(media.bytesPerSector, 512), facts: facts)
     }
 
-    private static func vhd(_ input: any RandomAccessInput) throws(ItemReadError) -> ImageMedia {
-        let media = try VHDMedia(input: input)
-        return ImageMedia(input: media, sectorSize: 512, facts: ImageFacts(format: "vhd", imageType: media.imageType))
+    private static func vhd(_ chain: [any RandomAccessInput]) throws(ItemReadError) -> ImageMedia {
+        let media = try VHDMedia(chain: chain)
+        guard media.chainLength > 1 else {
+            return ImageMedia(input: media, sectorSize: 512, facts: ImageFacts(format: "vhd", imageType: media.imageType))
+        }
+        let read = chain.prefix(media.chainLength)
+        return ImageMedia(
+            input: media, sectorSize: 512,
+            facts: ImageFacts(
+                format: "vhd", segments: read.count, segmentBytes: read.reduce(0) { $0 + $1.size },
+                imageType: media.imageType))
     }
 
     /// `input` and, when it is a file whose name starts a segment set, the segments after it
@@ -86,13 +104,7 @@ public struct ImageMedia {
         var parts: [any RandomAccessInput] = [input]
         var number = 2
         while let name = SegmentNaming.name(of: number, scheme: found, first: file.fileName) {
-            let next: (any RandomAccessInput)?
-            do throws(ItemReadError) {
-                next = try file.openSibling(named: name)
-            } catch {
-                throw ItemReadError(status: error.status, reason: "segment \(number) of the image could not be opened: \(error.reason)")
-            }
-            guard let next else { break }
+            guard let next = try file.openSibling(named: name, for: "segment \(number) of the image") else { break }
             parts.append(next)
             number += 1
         }
@@ -103,10 +115,6 @@ public struct ImageMedia {
     /// the raw disk itself.
     private static func hasVHDFooter(_ input: any RandomAccessInput) throws(ItemReadError) -> Bool {
         guard input.size >= 1024 else { return false }
-        let cookie = Array("conectix".utf8)
-        let footer = UnsafeMutableRawBufferPointer.allocate(byteCount: cookie.count, alignment: 8)
-        defer { footer.deallocate() }
-        let count = try input.read(at: input.size - 512, into: footer)
-        return count == cookie.count && Array(footer) == cookie
+        return try input.bytes(at: input.size - 512, count: 8) == Array("conectix".utf8)
     }
 }

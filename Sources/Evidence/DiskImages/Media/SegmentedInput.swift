@@ -13,3 +13,32 @@ public protocol SegmentedInput: RandomAccessInput {
     /// file is opened; nil when there is no such file.
     func openSibling(named name: [UInt8]) throws(ItemReadError) -> (any RandomAccessInput)?
 }
+
+extension SegmentedInput {
+    /// ``openSibling(named:)``, its error saying which of the image's files (`what`: "segment
+    /// 2 of the image", "an extent file of the VMDK", ...) could not be opened. The name itself
+    /// is never quoted: it may come from inside the image.
+    func openSibling(named name: [UInt8], for what: String) throws(ItemReadError) -> (any RandomAccessInput)? {
+        do throws(ItemReadError) {
+            return try openSibling(named: name)
+        } catch {
+            throw ItemReadError(status: error.status, reason: "\(what) could not be opened: \(error.reason)")
+        }
+    }
+}
+
+extension RandomAccessInput {
+    /// Up to `count` bytes from `offset`: fewer only at the end of the input.
+    func bytes(at offset: Int64, count: Int) throws(ItemReadError) -> [UInt8] {
+        guard count > 0 else { return [] }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 8)
+        defer { buffer.deallocate() }
+        var filled = 0
+        while filled < count {
+            let read = try read(at: offset + Int64(filled), into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled...]))
+            if read == 0 { break }
+            filled += read
+        }
+        return Array(buffer[0..<filled])
+    }
+}
