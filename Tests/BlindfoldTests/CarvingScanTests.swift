@@ -123,6 +123,53 @@ struct CarvingScanTests {
         #expect(Self.carved(cappedManifest, of: "carve.dd")[jpeg.offset]?.string("status") == "ok")
     }
 
+    @Test("An E01 of a disk with neither a partition table nor a file system: verified, its facts recorded, the whole media carved, `unsupported` with the reason; with --no-carve the facts alone")
+    func imageWithNothingListed() throws {
+        let directory = try TemporaryDirectory("bf-carve-blank")
+        defer { directory.remove() }
+        // 4 MiB of seeded noise (a wiped or encrypted disk) with a JPEG and a PNG at sector starts.
+        var generator = SeededBytes(seed: 4242)
+        var disk = generator.next(4 << 20)
+        let jpeg = try CarvingSamples.jpeg()
+        let png = try CarvingSamples.png()
+        let placed = [(offset: 512 * 1000, bytes: jpeg), (offset: 512 * 6000, bytes: png)]
+        for picture in placed {
+            disk.replaceSubrange(picture.offset..<(picture.offset + picture.bytes.count), with: picture.bytes)
+        }
+        let raw = directory.child("blank.dd")
+        try Data(disk).write(to: raw)
+        let evidence = directory.child("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        try ImageFormatFixtures.ewfacquire(raw, to: evidence.appendingPathComponent("blank"), options: "-c fast")
+        let md5 = try ImageFormatFixtures.digest("md5sum", raw)
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        let own = try #require(manifest.item("blank.E01"))
+        #expect(own.string("status") == "unsupported")
+        #expect(own.string("reason")?.hasSuffix("the whole media was carved") == true, "\(own.string("reason") ?? "")")
+        let facts = try #require(own.object("disk_image"))
+        #expect(facts["verified"] as? Bool == true)
+        #expect(facts.string("computed_md5") == md5)
+        #expect(facts["volume_system"] == nil && facts["fs"] == nil)
+        let carved = Self.carved(manifest, of: "blank.E01")
+        #expect(carved.count == placed.count, "\(carved.keys.sorted())")
+        for picture in placed {
+            let item = try #require(carved[picture.offset], "nothing carved at \(picture.offset)")
+            #expect(DiskImageTests.sha256(item) == DiskImageTests.digest(picture.bytes))
+            #expect(Self.carvedLayer(item)?.string("from") == "no-file-system")
+        }
+
+        let (off, offManifest) = try ArchiveTests.scan(evidence.path, out: directory.child("off").path, ["--no-carve"])
+        #expect(off.exitCode == 0, "\(off.stderr)")
+        let plain = try #require(offManifest.item("blank.E01"))
+        #expect(plain.string("status") == "unsupported")
+        #expect(plain.string("reason")?.hasSuffix("carving is off") == true)
+        #expect(plain.object("disk_image")?["verified"] as? Bool == true)
+        #expect(Self.carved(offManifest, of: "blank.E01").isEmpty)
+    }
+
     @Test("ext4 without a partition table: a deleted JPEG carved at the block istat names, a GIF past the file system")
     func ext4Image() throws {
         let directory = try TemporaryDirectory("bf-carve-ext4")

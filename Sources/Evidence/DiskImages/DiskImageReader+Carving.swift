@@ -4,7 +4,8 @@ extension DiskImageReader {
     /// The space of the image no file system lists, to be carved: every file system's
     /// unallocated blocks (coalesced into runs), the space inside a partition past its file
     /// system, regions the volume system leaves unallocated, partitions without a file system
-    /// The Sleuth Kit reads, and, for an image that is one file system, the bytes past it.
+    /// The Sleuth Kit reads, for an image that is one file system, the bytes past it, and for an
+    /// image where nothing was found (no volume system, no file system), the whole media.
     /// A pool (APFS container) is not carved yet: its volumes' blocks are numbered inside it.
     func carvingRegions() -> [CarvingRegion] {
         var regions: [CarvingRegion] = []
@@ -19,7 +20,10 @@ extension DiskImageReader {
         }
         guard let layout = diskLayout else { return regions }
         if layout.volumeSystem == nil {
-            if let span = spans[0], span < layout.mediaSize {
+            if nothingListed {
+                let origin = CarvedOrigin(space: .noFileSystem, partition: nil, regionOffset: 0, fileSystem: nil)
+                regions.append(CarvingRegion(offset: 0, length: layout.mediaSize, origin: origin))
+            } else if let span = spans[0], span < layout.mediaSize {
                 let origin = CarvedOrigin(space: .unpartitioned, partition: nil, regionOffset: span, fileSystem: nil)
                 regions.append(CarvingRegion(offset: span, length: layout.mediaSize - span, origin: origin))
             }

@@ -41,6 +41,14 @@ public final class DiskImageReader: PartitionedContainer {
     private var incomplete: [String] = []
     private var pendingOpen: (handle: Int, inode: UInt64, stream: TSKStream?)?
     private var carved: CarvedMembers?
+    /// No volume system and no file system were found: the walk ends `unsupported` after the
+    /// carving of the whole media.
+    let nothingListed: Bool
+
+    private static func nothingListedReason(carved: Bool) -> String {
+        "neither a volume system nor a file system The Sleuth Kit reads was found"
+            + (carved ? "; the whole media was carved" : "; carving is off")
+    }
 
     /// Opens the image whose media is `input` and finds its file systems; `facts` are what the
     /// image's format states (nil for plain raw); `carving` says whether and how its
@@ -72,10 +80,13 @@ public final class DiskImageReader: PartitionedContainer {
         } else {
             (wholeFileSystem, wholePool) = Self.openFileSystems(in: image, at: 0, partition: nil, into: &volumes)
         }
-        if volumeSystem == nil && volumes.isEmpty && wholePool == nil {
-            throw ItemReadError(
-                status: .unsupported, reason: "neither a volume system nor a file system The Sleuth Kit reads was found")
+        // Nothing TSK reads: the image is still recorded with its format's facts (an E01's
+        // verification above all) and, unless carving is off, carved whole.
+        let nothingListed = volumeSystem == nil && volumes.isEmpty && wholePool == nil
+        if nothingListed && facts == nil && !carving.enabled {
+            throw ItemReadError(status: .unsupported, reason: Self.nothingListedReason(carved: false))
         }
+        self.nothingListed = nothingListed
         self.image = image
         self.input = input
         self.carving = carving
@@ -130,6 +141,7 @@ public final class DiskImageReader: PartitionedContainer {
                     carved = CarvedMembers(input: input, regions: carvingRegions(), options: carving)
                 }
                 if let step = carved?.next() { return step }
+                if nothingListed { return .failure(.unsupported, Self.nothingListedReason(carved: carving.enabled)) }
                 if incomplete.isEmpty { return .end }
                 return .failure(.corrupt, "the file system \(incomplete.joined(separator: ", ")) could not be listed completely; the names before the damage are recorded")
             }
