@@ -292,7 +292,7 @@ struct DiskImageFormatTests {
             states.append(state)
         }
         let evidence = directory.child("evidence")
-        for folder in ["", "alone", "foreign"] {
+        for folder in ["", "alone", "foreign", "linked"] {
             try FileManager.default.createDirectory(
                 at: evidence.appendingPathComponent(folder), withIntermediateDirectories: true)
         }
@@ -309,6 +309,10 @@ struct DiskImageFormatTests {
         try FileManager.default.copyItem(at: snap1, to: evidence.appendingPathComponent("alone/snap1.vhd"))
         try FileManager.default.copyItem(at: snap1, to: evidence.appendingPathComponent("foreign/snap1.vhd"))
         try ImageFormatFixtures.qemuConvert(base, to: evidence.appendingPathComponent("foreign/base.vhd"), format: "vpc")
+        // A parent that is a symbolic link to the right file is not followed.
+        try FileManager.default.copyItem(at: snap1, to: evidence.appendingPathComponent("linked/snap1.vhd"))
+        try FileManager.default.createSymbolicLink(
+            atPath: evidence.appendingPathComponent("linked/base.vhd").path, withDestinationPath: "../base.vhd")
         let before = try ImageFormatFixtures.fingerprints(evidence)
 
         let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path)
@@ -338,7 +342,7 @@ struct DiskImageFormatTests {
                 #expect(DiskImageTests.sha256(members[path]) == digest, "\(name): \(path)")
             }
         }
-        for name in ["alone/snap1.vhd", "foreign/snap1.vhd"] {
+        for name in ["alone/snap1.vhd", "foreign/snap1.vhd", "linked/snap1.vhd"] {
             let own = try #require(manifest.item(name), "no record for \(name)")
             #expect(own.string("status") == "unsupported", "\(name)")
             #expect(own.string("reason")?.contains("parent") == true, "\(name): \(own.string("reason") ?? "")")

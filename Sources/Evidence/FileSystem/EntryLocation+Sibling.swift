@@ -24,12 +24,13 @@ extension EntryLocation {
         }
     }
 
-    /// Whether anything is there (`lstat`, never following a link); a failure other than
-    /// "no such file" is an error.
-    public func exists() throws(ItemReadError) -> Bool {
+    /// The regular file there (`lstat`), or nil when nothing is there or it is anything else:
+    /// a symbolic link is never followed, and a FIFO, device or folder is never opened, when
+    /// an image names a file beside it (a segment, a parent, an extent).
+    public func regularFile() throws(ItemReadError) -> FileStat? {
         switch FileStat.of(self) {
-        case .success: return true
-        case .failure(let failure) where failure.code == ENOENT: return false
+        case .success(let stat): return stat.kind == .file ? stat : nil
+        case .failure(let failure) where failure.code == ENOENT: return nil
         case .failure(let failure):
             throw ItemReadError(status: failure.itemStatus, reason: "could not be examined (\(failure))")
         }
