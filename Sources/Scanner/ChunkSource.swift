@@ -81,8 +81,10 @@ final class MemberChunkSource: ChunkSource {
     }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(ItemReadError) -> Int {
+        let holesBefore = container.sparseHoleBytes
         let count = try container.readData(into: buffer)
-        try budget.charge(Int64(count))
+        let holes = min(Int64(count), max(0, container.sparseHoleBytes - holesBefore))
+        try budget.charge(Int64(count), holes: holes)
         return count
     }
 }

@@ -67,6 +67,48 @@ struct ExpansionLimitTests {
         #expect(produced <= ScanLimits().expansionRatioFloor + (2 << 20), "stopped near the floor: \(produced)")
     }
 
+    @Test(
+        "A GNU sparse tar of a 96 MiB file holding 12 KiB of data (libarchive's own sparse tests are such files) is read in full, in workers and in process; its holes still count against --expansion-bytes",
+        arguments: [[], ["--containers-in-process"]])
+    func sparseTarHoles(_ mode: [String]) throws {
+        let directory = try TemporaryDirectory("bf-sparse-tar")
+        defer { directory.remove() }
+        let source = directory.child("src")
+        try FileManager.default.createDirectory(at: source, withIntermediateDirectories: true)
+        let file = source.appendingPathComponent("disk.img")
+        var generator = SeededBytes(seed: 96)
+        let parts = (0..<3).map { _ in generator.next(4096) }
+        try DiskImageFixtures.shell("truncate -s 96M '\(file.path)'")
+        let handle = try FileHandle(forWritingTo: file)
+        for (index, part) in parts.enumerated() {
+            try handle.seek(toOffset: UInt64(index) * (48 << 20) - (index == 2 ? 4096 : 0))
+            try handle.write(contentsOf: Data(part))
+        }
+        try handle.close()
+        let evidence = directory.child("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let tar = evidence.appendingPathComponent("sparse.tar")
+        try DiskImageFixtures.shell("cd '\(source.path)' && tar --sparse --format=gnu -cf '\(tar.path)' disk.img")
+        let tarBytes = try FileManager.default.attributesOfItem(atPath: tar.path)[.size] as? Int ?? 0
+        #expect(tarBytes < 100_000, "a sparse tar: \(tarBytes) bytes")
+        let expected = try DiskImageFixtures.sha256(file)
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path, mode)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(manifest.item("sparse.tar")?.string("status") == "ok", "\(manifest.item("sparse.tar")?.string("reason") ?? "")")
+        let member = try #require(ArchiveTests.members(of: manifest, in: "sparse.tar").first)
+        #expect(member.string("status") == "ok")
+        #expect(member.object("hashes")?.string("sha256") == expected)
+        #expect(member.int("size") == 96 << 20)
+
+        let (capped, cappedManifest) = try ArchiveTests.scan(
+            evidence.path, out: directory.child("capped").path, mode + ["--expansion-bytes", "\(32 << 20)"])
+        #expect(capped.exitCode == 0, "\(capped.stderr)")
+        let limited = try #require(cappedManifest.item("sparse.tar"))
+        #expect(limited.string("status") == "limit")
+        #expect(limited.string("reason")?.hasPrefix("expansion_bytes:") == true, "\(limited.string("reason") ?? "")")
+    }
+
     @Test("2,000 members with 60 KB PAX names: names are charged and cut, so records and memory stay bounded")
     func longPAXNames() throws {
         let archive = try Self.python("""

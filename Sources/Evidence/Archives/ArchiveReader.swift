@@ -19,6 +19,8 @@ public final class ArchiveReader: Container {
     /// after its data blocks) are produced as zeros, as `bsdtar -x` writes them, so digests
     /// match the extracted file.
     private var sparseSize: Int64?
+    /// The current member's hole bytes so far (``Container/sparseHoleBytes``).
+    public private(set) var sparseHoleBytes: Int64 = 0
     /// Bytes of the current member produced so far (its logical offset).
     private var produced: Int64 = 0
     /// The data block libarchive handed over and not yet fully copied out.
@@ -129,6 +131,7 @@ public final class ArchiveReader: Container {
             entryCount += 1
             if result == ARCHIVE_WARN { warn() }
             produced = 0
+            sparseHoleBytes = 0
             block = nil
             blocksDone = false
             sparseSize = archive_entry_sparse_count(entry) > 0 && archive_entry_size_is_set(entry) != 0
@@ -208,6 +211,7 @@ public final class ArchiveReader: Container {
     private func zeros(_ count: Int, into buffer: UnsafeMutableRawBufferPointer) -> Int {
         buffer.baseAddress?.initializeMemory(as: UInt8.self, repeating: 0, count: count)
         produced += Int64(count)
+        sparseHoleBytes += Int64(count)
         return count
     }
 

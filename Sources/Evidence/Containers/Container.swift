@@ -30,11 +30,17 @@ public protocol Container: AnyObject {
     /// size other than declared), as `kind: sentence` notes without content. Read after the
     /// member's data; reset by ``next()``.
     var memberNotes: [String] { get }
+    /// How many of the current member's bytes so far were a sparse file's holes: zeros the
+    /// archive declares rather than stores (a GNU sparse tar). They count against the absolute
+    /// expansion limit but not against the ratio, which measures what a decompressor made.
+    var sparseHoleBytes: Int64 { get }
 }
 
 extension Container {
     /// No notes, for parsers that raise none.
     public var memberNotes: [String] { [] }
+    /// No holes, for formats without sparse members.
+    public var sparseHoleBytes: Int64 { 0 }
 }
 
 extension ContainerFormat {

@@ -23,6 +23,8 @@ final class ContainerProxy: Container {
     private var memberEnded = false
     /// The current member's notes, as the worker sent them before the member's end.
     private(set) var memberNotes: [String] = []
+    /// The current member's sparse hole bytes, as the worker last said.
+    private(set) var sparseHoleBytes: Int64 = 0
     /// Data received and not yet handed on (a frame larger than the caller's buffer).
     private var leftover: ArraySlice<UInt8> = []
     /// When the parser last made progress (monotonic seconds).
@@ -111,6 +113,7 @@ final class ContainerProxy: Container {
         leftover = []
         memberEnded = false
         memberNotes = []
+        sparseHoleBytes = 0
         pushed = 0
         switch exchange(.next, payload: nil) {
         case .entry(let entry, let format, let isPushed):
@@ -221,6 +224,9 @@ final class ContainerProxy: Container {
             switch reply {
             case .notes(let notes):
                 memberNotes = notes
+                continue
+            case .sparseHoles(let total):
+                sparseHoleBytes = total
                 continue
             case .layout(let layout):
                 diskLayout = layout

@@ -117,6 +117,9 @@ enum ContainerReply: Equatable {
     /// The bytes the parser has read from its files so far, sent now and then while it works
     /// without output (a file system's directory walk).
     case progress(read: Int64)
+    /// The current member's sparse hole bytes so far (``Container/sparseHoleBytes``), sent
+    /// just before a `data` frame whenever the count changed.
+    case sparseHoles(total: Int64)
 }
 
 extension WireWriter {
@@ -159,6 +162,9 @@ extension WireWriter {
         case .progress(let read):
             kind(21)
             integer(read)
+        case .sparseHoles(let total):
+            kind(22)
+            integer(total)
         }
     }
 
@@ -242,6 +248,10 @@ extension WireReader {
             return .notes(notes)
         case 20: return .layout(try DiskImageWire.decodeLayout(try data(limit: 1 << 20)))
         case 21: return .progress(read: try integer())
+        case 22:
+            let total = try integer()
+            guard total >= 0 else { throw Malformed() }
+            return .sparseHoles(total: total)
         default: throw Malformed()
         }
     }

@@ -176,6 +176,7 @@ final class ContainerWorkerSession {
     private func sendData(of container: any Container, maximum: Int) throws(Stop) -> Int? {
         let answer: ContainerReply
         var sent: Int?
+        let holesBefore = container.sparseHoleBytes
         do throws(ItemReadError) {
             let count = try container.readData(into: scratch.prefix(maximum))
             answer = .data(Array(scratch.view.prefix(count)))
@@ -185,6 +186,7 @@ final class ContainerWorkerSession {
             answer = .readFailure(status, reason)
         }
         if sent == 0 { try sendNotes(of: container) }
+        if container.sparseHoleBytes != holesBefore { try reply(.sparseHoles(total: container.sparseHoleBytes)) }
         try reply(answer)
         return sent
     }
