@@ -10,7 +10,7 @@ import Testing
 @Suite("Disk image formats")
 struct DiskImageFormatTests {
     /// The raw disk's regular files (`r/r`, the deleted one included): path to icat's SHA-256.
-    static func oracle(_ raw: URL, sector: Int) throws -> [String: String] {
+    static func oracle(_ raw: URL, sector: Int?) throws -> [String: String] {
         var result: [String: String] = [:]
         for name in try DiskImageFixtures.fls(raw, sector: sector) where name.type == "r/r" {
             result[name.path] = try DiskImageFixtures.icatSHA256(raw, inode: name.inode, sector: sector)
@@ -442,6 +442,35 @@ struct DiskImageFormatTests {
         #expect(partial.string("status") == "unsupported")
         #expect(partial.string("reason")?.contains("extent") == true, "\(partial.string("reason") ?? "")")
         #expect(ArchiveTests.members(of: manifest, in: "incomplete/vm.vmdk").isEmpty)
+    }
+
+    @Test(
+        "exFAT (an SD card's file system): every file and the deleted one, digests as written and as icat extracts them; the volume label never recorded",
+        .enabled(if: ImageFormatFixtures.canMountExFAT, "skipped: writing exFAT needs exfat-fuse on a loop device as root"))
+    func exfat() throws {
+        let directory = try TemporaryDirectory("bf-image-exfat")
+        defer { directory.remove() }
+        let image = try ImageFormatFixtures.exfat(in: directory.url)
+        let (result, manifest) = try ArchiveTests.scan(image.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        #expect(manifest.item("sd-card.img")?.object("disk_image")?.string("fs") == "exfat")
+        let members = DiskImageTests.members(manifest, of: "sd-card.img")
+        let expected = try Self.oracle(image, sector: nil)
+        for (path, bytes) in DiskImageFixtures.files(seed: 33) {
+            #expect(expected[path] == DiskImageTests.digest(bytes), "icat: \(path)")
+            #expect(DiskImageTests.sha256(members[path]) == DiskImageTests.digest(bytes), "\(path): \(members.keys.sorted())")
+        }
+        #expect(members["gone.bin"]?["deleted"] as? Bool == true)
+        // TSK lists the volume label as an empty root file "LABEL (Volume Label Entry)": not a file.
+        let label = " (Volume Label Entry)"
+        #expect(expected.keys.contains { $0.hasSuffix(label) })
+        #expect(!members.keys.contains { $0.hasSuffix(label) })
+        for (path, digest) in expected where !path.hasSuffix(label) {
+            #expect(DiskImageTests.sha256(members[path]) == digest, "\(path)")
+        }
+        let text = try String(contentsOf: directory.child("out/manifest.jsonl"), encoding: .utf8)
+        #expect(!text.contains(String(ImageFormatFixtures.sentinel.prefix(11))))
     }
 
     @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")

@@ -125,7 +125,9 @@ final class TSKImage {
 
     /// Every name in the file system, allocated and deleted, orphans included, in TSK's walk
     /// order (directories before their contents). TSK's virtual files (`$MBR`, `$FAT1`, the
-    /// `$OrphanFiles` folder itself) and `.`/`..` are left out.
+    /// `$OrphanFiles` folder itself), a FAT or exFAT volume label (which TSK lists as an empty
+    /// root file `LABEL (Volume Label Entry)`: the owner's name for the volume, not a file) and
+    /// `.`/`..` are left out.
     /// `complete` is false when the walk stopped at damage (what was listed before stands).
     func list(_ handle: Int) -> (names: [TSKName], complete: Bool) {
         let fileSystem = fileSystems[handle]
@@ -156,6 +158,7 @@ final class TSKImage {
             return TSK_WALK_CONT
         }
         let prefix = path.map { Array(UnsafeRawBufferPointer(start: $0, count: strlen($0))) } ?? []
+        if TSKImage.isVolumeLabel(file, leaf: leafBytes, inRoot: prefix.isEmpty) { return TSK_WALK_CONT }
         let nameAllocated = name.pointee.flags.rawValue & CTSK_NAME_FLAG_ALLOC != 0
         let named = TSKName(
             path: prefix + leafBytes,
@@ -169,6 +172,18 @@ final class TSKImage {
         collector.names.append(named)
         if named.kind == .file { collector.names += alternateStreams(of: file, named) }
         return TSK_WALK_CONT
+    }
+
+    /// The suffix TSK gives the name of a FAT or exFAT volume label's directory entry.
+    private static let volumeLabelSuffix = Array(" (Volume Label Entry)".utf8)
+
+    /// True for TSK's rendering of a FAT or exFAT volume label: an empty "file" in the root
+    /// whose name ends in ``volumeLabelSuffix``.
+    private static func isVolumeLabel(_ file: UnsafeMutablePointer<TSK_FS_FILE>, leaf: [UInt8], inRoot: Bool) -> Bool {
+        guard inRoot, leaf.count > volumeLabelSuffix.count, leaf.suffix(volumeLabelSuffix.count).elementsEqual(volumeLabelSuffix),
+              let fileSystem = file.pointee.fs_info,
+              fileSystem.pointee.ftype.rawValue & TSK_FS_TYPE_FAT_DETECT.rawValue != 0 else { return false }
+        return (file.pointee.meta?.pointee.size ?? 0) == 0
     }
 
     /// The file system's unallocated blocks as runs of consecutive blocks, in byte offsets

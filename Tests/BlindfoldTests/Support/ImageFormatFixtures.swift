@@ -90,6 +90,41 @@ enum ImageFormatFixtures {
         return (image, main, stream)
     }
 
+    /// A 32 MiB exFAT file system (`mkfs.exfat`) holding ``DiskImageFixtures/files(seed:)``,
+    /// written through an `exfat-fuse` mount of a loop device over it (no tool writes exFAT
+    /// without a mount), then `gone.bin` deleted. Returns the image.
+    static func exfat(in directory: URL, seed: UInt64 = 33) throws -> URL {
+        let image = directory.appendingPathComponent("sd-card.img")
+        let mount = directory.appendingPathComponent("exfat-mount")
+        try FileManager.default.createDirectory(at: mount, withIntermediateDirectories: true)
+        try DiskImageFixtures.shell(
+            "truncate -s 32M '\(image.path)' && mkfs.exfat -L \(sentinel.prefix(11)) '\(image.path)' >/dev/null")
+        let device = try DiskImageFixtures.shell("losetup -f --show '\(image.path)'").stdout
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        defer { _ = try? ProcessRunner.run("/sbin/losetup", ["-d", device]) }
+        // As for ntfs-3g: the FUSE daemon must inherit no descriptor of the test runner's.
+        try DiskImageFixtures.shell(
+            "python3 -c 'import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:], stdin=subprocess.DEVNULL, "
+                + "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))' "
+                + "mount.exfat-fuse '\(device)' '\(mount.path)'")
+        do {
+            try DiskImageFixtures.writeTree(DiskImageFixtures.files(seed: seed), under: mount)
+            try FileManager.default.removeItem(at: mount.appendingPathComponent("gone.bin"))
+        } catch {
+            _ = try? ProcessRunner.run("/bin/umount", [mount.path])
+            throw error
+        }
+        try DiskImageFixtures.shell("umount '\(mount.path)'")
+        return image
+    }
+
+    /// Whether this machine can write an exFAT image through FUSE on a loop device.
+    static var canMountExFAT: Bool {
+        LoopDevice.usable && FileManager.default.fileExists(atPath: "/dev/fuse")
+            && FileManager.default.isExecutableFile(atPath: "/sbin/mount.exfat-fuse")
+            && FileManager.default.isExecutableFile(atPath: "/sbin/mkfs.exfat")
+    }
+
     /// Whether this machine can mount an NTFS image through FUSE (root, `/dev/fuse`, ntfs-3g).
     static var canMountNTFS: Bool {
         geteuid() == 0 && FileManager.default.fileExists(atPath: "/dev/fuse")
