@@ -473,6 +473,39 @@ struct DiskImageFormatTests {
         #expect(!text.contains(String(ImageFormatFixtures.sentinel.prefix(11))))
     }
 
+    @Test("Orphan files: a deleted folder's file whose folder entry was reused is listed under $OrphanFiles, deleted, its digest as written and as icat extracts it")
+    func orphanFiles() throws {
+        let directory = try TemporaryDirectory("bf-image-orphan")
+        defer { directory.remove() }
+        let image = directory.child("stick.img")
+        let tree = directory.child("tree")
+        var generator = SeededBytes(seed: 1313)
+        let photo = generator.next(30_000)
+        try FileManager.default.createDirectory(at: tree.appendingPathComponent("DCIM"), withIntermediateDirectories: true)
+        try Data(photo).write(to: tree.appendingPathComponent("DCIM/IMG_0042.JPG"))
+        try Data(generator.next(500)).write(to: tree.appendingPathComponent("NEW.BIN"))
+        let mtools = "MTOOLS_SKIP_CHECK=1"
+        try DiskImageFixtures.shell(
+            "truncate -s 40M '\(image.path)' && mkfs.vfat -F 32 -s 1 -i 0B5E55ED --invariant '\(image.path)' >/dev/null"
+                + " && \(mtools) mcopy -s -i '\(image.path)' '\(tree.path)/DCIM' ::/"
+                + " && \(mtools) mdeltree -i '\(image.path)' ::/DCIM"
+                + " && \(mtools) mcopy -i '\(image.path)' '\(tree.path)/NEW.BIN' ::/")
+        let orphans = try DiskImageFixtures.fls(image).filter { $0.path.hasPrefix("$OrphanFiles/") && $0.type.hasSuffix("/r") }
+        #expect(orphans.count == 1, "\(orphans.map(\.path))")
+        let orphan = try #require(orphans.first)
+        #expect(try DiskImageFixtures.icatSHA256(image, inode: orphan.inode) == DiskImageTests.digest(photo))
+
+        let (result, manifest) = try ArchiveTests.scan(image.path, out: directory.child("out").path)
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        try DiskImageTests.validate(directory.child("out"))
+        let members = DiskImageTests.members(manifest, of: "stick.img")
+        let item = try #require(members[orphan.path], "\(members.keys.sorted())")
+        #expect(item.string("status") == "ok")
+        #expect(item["deleted"] as? Bool == true)
+        #expect(DiskImageTests.sha256(item) == DiskImageTests.digest(photo))
+        #expect(DiskImageTests.layer(item)?.int("inode") == Int(orphan.inode))
+    }
+
     @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")
     func segmentNaming() throws {
         func next(_ first: String, _ number: Int, _ scheme: ([UInt8]) -> SegmentNaming.Scheme?) -> String? {
