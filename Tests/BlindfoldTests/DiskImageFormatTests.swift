@@ -506,6 +506,30 @@ struct DiskImageFormatTests {
         #expect(DiskImageTests.layer(item)?.int("inode") == Int(orphan.inode))
     }
 
+    @Test("A VMDK descriptor naming more extent files than a parser's worker is handed is `unsupported` with that reason; the scan goes on")
+    func tooManyExtents() throws {
+        let directory = try TemporaryDirectory("bf-image-vmdk-many")
+        defer { directory.remove() }
+        let evidence = directory.child("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        let names = (1...1025).map { String(format: "many-s%04d.vmdk", $0) }
+        var descriptor = "# Disk DescriptorFile\nversion=1\nCID=12345678\nparentCID=ffffffff\ncreateType=\"twoGbMaxExtentSparse\"\n"
+        for name in names {
+            descriptor += "RW 128 SPARSE \"\(name)\"\n"
+            try Data([0]).write(to: evidence.appendingPathComponent(name))
+        }
+        try Data(descriptor.utf8).write(to: evidence.appendingPathComponent("many.vmdk"))
+        try Data("after the image\n".utf8).write(to: evidence.appendingPathComponent("z-last.txt"))
+
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path, ["--no-carve"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let own = try #require(manifest.item("many.vmdk"))
+        #expect(own.string("status") == "unsupported", "\(own.string("reason") ?? "")")
+        #expect(own.string("reason")?.contains("1026 files") == true, "\(own.string("reason") ?? "")")
+        #expect(manifest.item("z-last.txt")?.string("status") == "ok")
+        #expect(manifest.items.count == names.count + 2)
+    }
+
     @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")
     func segmentNaming() throws {
         func next(_ first: String, _ number: Int, _ scheme: ([UInt8]) -> SegmentNaming.Scheme?) -> String? {

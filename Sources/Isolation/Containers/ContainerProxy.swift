@@ -69,6 +69,11 @@ final class ContainerProxy: Container {
         self.pool = pool
         input = nil
         readAllowance = 2 * files.reduce(0) { $0 + $1.size } + (64 << 20)
+        guard files.count <= ContainerWire.maxFiles else {
+            throw ItemReadError(
+                status: .unsupported,
+                reason: "an image of \(files.count) files (segments or extents): more than the \(ContainerWire.maxFiles) one parser's worker is handed")
+        }
         try start()
         let command = ContainerCommand.openFiles(format: formatID, sizes: files.map(\.size), skipThrough: skipThrough)
         try opened(exchange(command, payload: nil, descriptors: files.map(\.descriptor)))

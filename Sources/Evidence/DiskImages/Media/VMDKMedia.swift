@@ -40,7 +40,8 @@ final class VMDKMedia: RandomAccessInput {
             throw ItemReadError(status: .corrupt, reason: "the VMDK image states no usable type or extents")
         }
         var parent: UInt32 = 0
-        if libvmdk_handle_get_parent_content_identifier(handle, &parent, nil) == 1, parent != 0xFFFF_FFFF {
+        // `ffffffff` says "no parent"; 0 is what a descriptor without the line leaves.
+        if libvmdk_handle_get_parent_content_identifier(handle, &parent, nil) == 1, parent != 0xFFFF_FFFF, parent != 0 {
             throw ItemReadError(
                 status: .unsupported, reason: "a snapshot (delta) VMDK: its parent disk is needed and is not read by this version")
         }
