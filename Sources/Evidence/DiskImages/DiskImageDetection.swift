@@ -24,10 +24,12 @@ public enum DiskImageDetection {
     ///
     /// - Parameter mime: libmagic's type when known; a type outside ``imageTypes`` is never an image.
     public static func kind(mime: String?, head: UnsafeRawBufferPointer) -> Kind? {
+        // Most items end here, before their head is copied. A VMDK's own descriptor file is text.
+        if let mime, !imageTypes.contains(mime) {
+            guard mime == "text/plain", head.starts(with: VMDKDescriptor.signature) else { return nil }
+        }
         let bytes = Array(head.prefix(headBytes))
         let isVMDKDescriptor = bytes.starts(with: VMDKDescriptor.signature)
-        // A VMDK's own descriptor file is text.
-        if let mime, !imageTypes.contains(mime), !(isVMDKDescriptor && mime == "text/plain") { return nil }
         func matches(_ text: String, at offset: Int) -> Bool {
             let expected = Array(text.utf8)
             return bytes.count >= offset + expected.count && Array(bytes[offset..<offset + expected.count]) == expected
