@@ -530,7 +530,29 @@ struct DiskImageFormatTests {
         #expect(manifest.items.count == names.count + 2)
     }
 
-    @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 001 and aa schemes; a name that starts no set")
+    @Test("A split raw image numbered from .000 (split -d) is read end to end: the same members and digests as icat on the raw disk")
+    func splitRawFromZero() throws {
+        let directory = try TemporaryDirectory("bf-image-split0")
+        defer { directory.remove() }
+        let raw = try DiskImageFixtures.fat32InMBR(in: directory.url)
+        let evidence = directory.child("evidence")
+        try FileManager.default.createDirectory(at: evidence, withIntermediateDirectories: true)
+        try DiskImageFixtures.shell("split -b \(16 << 20) -d -a 3 '\(raw.path)' '\(evidence.path)/disk.'")
+        let (result, manifest) = try ArchiveTests.scan(evidence.path, out: directory.child("out").path, ["--no-carve"])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        let disk = try #require(manifest.item("disk.000")?.object("disk_image"))
+        #expect(disk.string("format") == "split-raw")
+        #expect(disk.int("segments") == 3)
+        #expect(disk.int("media_size") == DiskImageFixtures.fatImageBytes)
+        let members = DiskImageTests.members(manifest, of: "disk.000")
+        let expected = try Self.oracle(raw, sector: DiskImageFixtures.fatStartSector)
+        #expect(members.count == expected.count)
+        for (path, digest) in expected {
+            #expect(DiskImageTests.sha256(members[path]) == digest, "\(path)")
+        }
+    }
+
+    @Test("Segment names: E01 to EZZ and on, Ex01, lower case, 000, 001 and aa schemes; a name that starts no set")
     func segmentNaming() throws {
         func next(_ first: String, _ number: Int, _ scheme: ([UInt8]) -> SegmentNaming.Scheme?) -> String? {
             let bytes = Array(first.utf8)
@@ -557,6 +579,12 @@ struct DiskImageFormatTests {
         #expect(next("disk.001", 10, split) == "disk.010")
         #expect(next("disk.001", 1000, split) == nil)
         #expect(next("disk.0001", 12, split) == "disk.0012")
+        // `split -d` numbers from zero.
+        #expect(next("disk.000", 2, split) == "disk.001")
+        #expect(next("disk.000", 11, split) == "disk.010")
+        #expect(next("disk.000", 1000, split) == "disk.999")
+        #expect(next("disk.000", 1001, split) == nil)
+        #expect(next("disk.00", 2, split) == nil)
         #expect(next("disk.aa", 2, split) == "disk.ab")
         #expect(next("disk.aa", 27, split) == "disk.ba")
         #expect(next("disk.AA", 2, split) == "disk.AB")

@@ -1,7 +1,8 @@
 /// How the segment files of split images are named, from the first segment's name.
 ///
-/// - Split raw: `NAME.001`, `NAME.002`, ... (as many digits as the first has, `000` never
-///   starts a set), or `NAME.aa`, `NAME.ab`, ... (`split`'s letters).
+/// - Split raw: `NAME.001`, `NAME.002`, ... or `NAME.000`, `NAME.001`, ... (`split -d`'s
+///   numbering; as many digits as the first has, at least three), or `NAME.aa`, `NAME.ab`, ...
+///   (`split`'s letters).
 /// - EWF: `NAME.E01` ... `NAME.E99`, then `NAME.EAA` ... `NAME.EZZ`, `NAME.FAA`, ... (EnCase's
 ///   scheme; lower case when the first is), and `NAME.Ex01` ... `NAME.Ex99`, `NAME.ExAA` ...
 ///   for EWF2; `NAME.s01` for SMART.
@@ -10,8 +11,8 @@
 public enum SegmentNaming {
     /// The scheme a first segment's name starts.
     public enum Scheme: Sendable, Equatable {
-        /// Digits, `width` of them.
-        case numbered(width: Int)
+        /// Digits, `width` of them, the first segment numbered `first` (0 or 1).
+        case numbered(width: Int, first: Int)
         /// Two lower- or upper-case letters.
         case lettered(upper: Bool)
         /// EWF: `E01` (the letter's case kept) or `Ex01`.
@@ -22,8 +23,8 @@ public enum SegmentNaming {
     public static func splitRawScheme(_ name: [UInt8]) -> Scheme? {
         guard let ext = self.extension(of: name) else { return nil }
         if ext.count >= 3, ext.allSatisfy(isDigit), ext.dropLast().allSatisfy({ $0 == UInt8(ascii: "0") }),
-           ext.last == UInt8(ascii: "1") {
-            return .numbered(width: ext.count)
+           let last = ext.last, last == UInt8(ascii: "0") || last == UInt8(ascii: "1") {
+            return .numbered(width: ext.count, first: Int(last - UInt8(ascii: "0")))
         }
         if ext == Array("aa".utf8) { return .lettered(upper: false) }
         if ext == Array("AA".utf8) { return .lettered(upper: true) }
@@ -55,8 +56,8 @@ public enum SegmentNaming {
 
     private static func suffix(_ number: Int, scheme: Scheme) -> [UInt8]? {
         switch scheme {
-        case .numbered(let width):
-            let digits = Array(String(number).utf8)
+        case .numbered(let width, let first):
+            let digits = Array(String(number - 1 + first).utf8)
             guard digits.count <= width else { return nil }
             return Array(repeating: UInt8(ascii: "0"), count: width - digits.count) + digits
         case .lettered(let upper):
